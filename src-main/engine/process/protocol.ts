@@ -1,0 +1,75 @@
+/**
+ * The engine process protocol: what a host (Electron main through utilityProcess, or the plain-Node
+ * server/CLI through child_process.fork) sends to the engine process and what comes back.
+ *
+ * Every request carries an id; every reply and streamed event carries the id of its request.
+ * A request ends with exactly one `result`, `done` or `error` event. Errors are data (AppError).
+ * `cancel` names the id of a running generate; the generate then ends with `done` and
+ * finishReason 'cancelled' within one decode step (cancellation is not an error).
+ */
+import type { AppError } from '../../contract/errors.ts';
+import type {
+  CacheBreakdown,
+  ContextDrop,
+  DeviceInfo,
+  DevicePreference,
+  FinishReason,
+  GenerationInput,
+  GenerationMetrics,
+  LoadedModelInfo,
+  SamplingParams,
+} from '../../contract/domain.ts';
+
+export interface EngineSettings {
+  readonly device: DevicePreference;
+  /** Intra-op threads; 0 = physical cores. */
+  readonly threads: number;
+  /** Memory budget for the cache, in bytes. */
+  readonly cacheBudgetBytes: number;
+}
+
+export type EngineRequest =
+  | { readonly id: string; readonly type: 'load'; readonly packageDir: string; readonly settings: EngineSettings }
+  | { readonly id: string; readonly type: 'unload' }
+  | { readonly id: string; readonly type: 'configure'; readonly settings: Partial<EngineSettings> }
+  | {
+      readonly id: string;
+      readonly type: 'generate';
+      readonly input: GenerationInput;
+      readonly sampling: SamplingParams;
+      /** Conversation whose snapshots may be reused (regenerate / edit last turn). */
+      readonly sessionKey?: string;
+    }
+  | { readonly id: string; readonly type: 'cancel'; readonly targetId: string }
+  | { readonly id: string; readonly type: 'countTokens'; readonly input: GenerationInput }
+  | { readonly id: string; readonly type: 'status' }
+  | { readonly id: string; readonly type: 'devices' };
+
+export interface EngineStatus {
+  readonly model: LoadedModelInfo | null;
+  readonly settings: EngineSettings;
+  readonly busy: boolean;
+  readonly rssBytes: number;
+  readonly cache: CacheBreakdown;
+  /** Largest context (positions, meta included) that fits the budget for the loaded model. */
+  readonly maxContextTokens: number;
+}
+
+export interface TokenCount {
+  readonly tokens: number;
+  readonly maxContextTokens: number;
+}
+
+export type EngineEvent =
+  | { readonly id: string; readonly type: 'token'; readonly text: string; readonly tokenId: number }
+  | { readonly id: string; readonly type: 'contextDrop'; readonly drop: ContextDrop }
+  | { readonly id: string; readonly type: 'progress'; readonly metrics: GenerationMetrics }
+  | { readonly id: string; readonly type: 'done'; readonly finishReason: FinishReason; readonly text: string; readonly metrics: GenerationMetrics }
+  | { readonly id: string; readonly type: 'result'; readonly value: LoadedModelInfo | EngineStatus | TokenCount | readonly DeviceInfo[] | null }
+  | { readonly id: string; readonly type: 'error'; readonly error: AppError };
+
+/** Sent once by the engine process when it is ready for requests. */
+export interface EngineReady {
+  readonly type: 'ready';
+  readonly pid: number;
+}
