@@ -1,0 +1,89 @@
+/**
+ * Settings service: the validated view of the stored settings, partial updates, "fits N tokens"
+ * estimates and a change event. Plain Node; the storage backend is injected (conf or electron-store).
+ */
+import { isAbsolute } from 'node:path';
+import type { AppSettings, ContextEstimate, SettingsPatch, SettingsView } from '../../contract/api-types.ts';
+import { appError, err, ok, type Result } from '../../contract/errors.ts';
+import { API_ARGUMENTS } from '../../contract/ipc.ts';
+import { estimateContextFit, type CacheProfile } from '../models/context-estimate.ts';
+import { Emitter } from '../emitter.ts';
+import { defaultSettings } from './settings-schema.ts';
+import type { SettingsBackend } from './settings-backend.ts';
+
+const patchSchema = API_ARGUMENTS.settings.updateSettings;
+const KEYS = ['device', 'memoryBudgetBytes', 'threads', 'defaultSampling', 'theme', 'dataDir', 'activeModelId'] as const;
+
+export class SettingsService {
+  readonly onDidChange = new Emitter<SettingsView>();
+  private restartRequired = false;
+  private readonly launchDataDir: string;
+
+  /**
+   * @param backend the opened store
+   * @param configDir the folder holding settings.json (also the default data folder)
+   * @param cacheProfile the active model's cache map, for estimates (null when none is active)
+   */
+  constructor(
+    private readonly backend: SettingsBackend,
+    private readonly configDir: string,
+    private readonly cacheProfile: () => CacheProfile | null = () => null,
+  ) {
+    this.launchDataDir = this.current().dataDir;
+  }
+
+  /** The data folder in effect for this launch (a changed folder applies after a restart). */
+  get dataDir(): string {
+    return this.launchDataDir;
+  }
+
+  /** Current settings; a stored value that fails validation reads as its default. */
+  current(): AppSettings {
+    const defaults = defaultSettings(this.configDir);
+    const merged: Record<string, unknown> = {};
+    for (const key of KEYS) {
+      const stored = this.backend.get(key);
+      const candidate = key === 'defaultSampling' && stored && typeof stored === 'object' ? { ...defaults.defaultSampling, ...stored } : stored;
+      const checked = patchSchema.check([{ [key]: candidate }], 'settings');
+      merged[key] = checked.ok && candidate !== undefined ? candidate : defaults[key];
+    }
+    return merged as unknown as AppSettings;
+  }
+
+  view(): SettingsView {
+    const settings = this.current();
+    return { settings, estimate: this.estimate(settings.memoryBudgetBytes), restartRequired: this.restartRequired };
+  }
+
+  estimate(memoryBudgetBytes: number): ContextEstimate {
+    const profile = this.cacheProfile();
+    if (!profile) return { memoryBudgetBytes, fitsTokens: null, fixedBytes: null, bytesPerToken: null };
+    const fit = estimateContextFit(profile, memoryBudgetBytes);
+    return { memoryBudgetBytes, ...fit };
+  }
+
+  /** Validates and saves a partial change; returns the new view and emits it. */
+  update(patch: SettingsPatch): Result<SettingsView> {
+    const checked = patchSchema.check([patch], 'args');
+    if (!checked.ok) return err(appError('BAD_REQUEST', checked.issue));
+    if (patch.dataDir !== undefined && !isAbsolute(patch.dataDir)) return err(appError('BAD_REQUEST', 'The data folder must be an absolute path'));
+    const before = this.current();
+    const next: AppSettings = {
+      ...before,
+      ...(Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined)) as Partial<AppSettings>),
+      defaultSampling: { ...before.defaultSampling, ...(patch.defaultSampling ?? {}) },
+    };
+    try {
+      for (const key of KEYS) {
+        if (JSON.stringify(next[key]) !== JSON.stringify(before[key])) this.backend.set(key, next[key]);
+      }
+    } catch (caught) {
+      return err(appError('IO_ERROR', `Could not save settings: ${caught instanceof Error ? caught.message : String(caught)}`));
+    }
+    if (next.dataDir !== this.launchDataDir) this.restartRequired = true;
+    const view = this.view();
+    this.onDidChange.fire(view);
+    return ok(view);
+  }
+}
+
