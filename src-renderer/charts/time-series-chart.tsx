@@ -1,0 +1,67 @@
+/**
+ * A small SVG line chart for live series (tokens/s over the last minute). Own drawing, no chart library.
+ */
+import { formatTick, linePath, niceTicks, type ChartPoint } from './chart-scale.ts';
+
+export interface ChartSeries {
+  readonly name: string;
+  /** CSS class giving the stroke colour (see styles: .series-a, .series-b ...). */
+  readonly className: string;
+  readonly points: readonly ChartPoint[];
+}
+
+export interface TimeSeriesChartProps {
+  readonly series: readonly ChartSeries[];
+  readonly unit: string;
+  /** End of the visible window (usually the newest sample time). */
+  readonly now: number;
+  readonly windowMs: number;
+  readonly testId?: string;
+  readonly label: string;
+}
+
+const WIDTH = 640;
+const HEIGHT = 220;
+const BOX = { left: 44, top: 12, width: WIDTH - 56, height: HEIGHT - 40 };
+
+export function TimeSeriesChart({ series, unit, now, windowMs, testId, label }: TimeSeriesChartProps) {
+  const peak = Math.max(0, ...series.flatMap((s) => s.points.filter((p) => p.t >= now - windowMs).map((p) => p.v)));
+  const ticks = niceTicks(peak || 1);
+  const yMax = ticks[ticks.length - 1] ?? 1;
+  const seconds = Math.round(windowMs / 1000);
+  return (
+    <figure className="chart" data-testid={testId}>
+      <svg viewBox={`0 0 ${WIDTH} ${HEIGHT}`} role="img" aria-label={label}>
+        {ticks.map((tick) => {
+          const y = BOX.top + BOX.height - (tick / yMax) * BOX.height;
+          return (
+            <g key={tick} className="chart-grid">
+              <line x1={BOX.left} x2={BOX.left + BOX.width} y1={y} y2={y} />
+              <text x={BOX.left - 6} y={y + 4} textAnchor="end">
+                {formatTick(tick)}
+              </text>
+            </g>
+          );
+        })}
+        <text className="chart-axis-label" x={BOX.left} y={HEIGHT - 6}>
+          −{seconds}s
+        </text>
+        <text className="chart-axis-label" x={BOX.left + BOX.width} y={HEIGHT - 6} textAnchor="end">
+          now
+        </text>
+        {series.map((s) => (
+          <path key={s.name} className={`chart-line ${s.className}`} d={linePath(s.points, now, windowMs, yMax, BOX)} />
+        ))}
+      </svg>
+      <figcaption className="chart-legend">
+        {series.map((s) => (
+          <span key={s.name} className={`legend-item ${s.className}`}>
+            <span className="legend-swatch" />
+            {s.name}
+          </span>
+        ))}
+        <span className="legend-unit">{unit}</span>
+      </figcaption>
+    </figure>
+  );
+}

@@ -1,0 +1,50 @@
+/**
+ * Which HymbaApi the actions use, and the wiring of every API event into the store. `connectStore`
+ * is called once at startup (and by tests with a fake API); it returns a function that unsubscribes all.
+ */
+import type { HymbaApi, Unsubscribe } from '../../src-main/contract/ipc.ts';
+import { updateSlice } from './app-store.ts';
+import { contextDropped, generationFailed, generationFinished, tokenReceived } from './chat-slice.ts';
+import { activeModelChanged, importProgressed } from './models-slice.ts';
+import { snapshotReceived } from './dashboard-slice.ts';
+import { settingsReceived } from './settings-slice.ts';
+import { onImportProgress, refreshModels } from './models-actions.ts';
+import { onConversationsChanged, onGenerationEnded } from './chat-actions.ts';
+
+let current: HymbaApi | null = null;
+
+export function getApi(): HymbaApi {
+  if (!current) throw new Error('The store is not connected to an API yet (call connectStore first).');
+  return current;
+}
+
+export function connectStore(api: HymbaApi): Unsubscribe {
+  current = api;
+  const subscriptions: Unsubscribe[] = [
+    api.chat.onDidReceiveToken((event) => updateSlice('chat', (s) => tokenReceived(s, event))),
+    api.chat.onDidFinishGeneration((event) => {
+      updateSlice('chat', (s) => generationFinished(s, event));
+      onGenerationEnded(event.conversationId);
+    }),
+    api.chat.onDidFailGeneration((event) => {
+      updateSlice('chat', (s) => generationFailed(s, event));
+      onGenerationEnded(event.conversationId);
+    }),
+    api.chat.onDidDropContext((event) => updateSlice('chat', (s) => contextDropped(s, event))),
+    api.chat.onDidChangeConversations((event) => onConversationsChanged(event)),
+    api.models.onDidProgressImport((progress) => {
+      updateSlice('models', (s) => importProgressed(s, progress));
+      onImportProgress(progress);
+    }),
+    api.models.onDidChangeModels((active) => {
+      updateSlice('models', (s) => activeModelChanged(s, active));
+      void refreshModels();
+    }),
+    api.settings.onDidChangeSettings((view) => updateSlice('settings', (s) => settingsReceived(s, view))),
+    api.metrics.onDidTick((snapshot) => updateSlice('dashboard', (s) => snapshotReceived(s, snapshot))),
+  ];
+  return () => {
+    subscriptions.splice(0).forEach((unsubscribe) => unsubscribe());
+    if (current === api) current = null;
+  };
+}

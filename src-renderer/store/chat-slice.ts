@@ -1,0 +1,139 @@
+/**
+ * Chat slice: the conversation list, the open conversation, the reply streaming in, the draft and its
+ * token count. Pure state and pure reducers; the engine and services own the truth, and each reducer
+ * only folds in what the API reported.
+ */
+import type { AppError } from '../../src-main/contract/errors.ts';
+import type {
+  ContextDropEvent,
+  Conversation,
+  ConversationSummary,
+  DraftTokenCount,
+  GenerationFailedEvent,
+  GenerationFinishedEvent,
+  GenerationHandle,
+  QuarantinedFile,
+  SearchHit,
+  StoredMessage,
+  TokenEvent,
+} from '../../src-main/contract/ipc.ts';
+
+export interface ChatState {
+  readonly conversations: readonly ConversationSummary[];
+  readonly quarantined: readonly QuarantinedFile[];
+  readonly listLoaded: boolean;
+  readonly openId: string | null;
+  /** The open conversation as last reported by the service, plus streamed text folded in. */
+  readonly open: Conversation | null;
+  /** The generation in flight (one at a time), from the handle the service returned. */
+  readonly running: GenerationHandle | null;
+  /** Text streamed so far per assistant message id; dropped when the final message arrives. */
+  readonly streamed: Readonly<Record<string, string>>;
+  readonly draft: string;
+  readonly draftCount: DraftTokenCount | null;
+  readonly searchQuery: string;
+  readonly searchHits: readonly SearchHit[] | null;
+  readonly lastDrop: ContextDropEvent | null;
+  /** The user message being edited in place. */
+  readonly editingMessageId: string | null;
+  readonly error: AppError | null;
+}
+
+export const initialChatState = (): ChatState => ({
+  conversations: [],
+  quarantined: [],
+  listLoaded: false,
+  openId: null,
+  open: null,
+  running: null,
+  streamed: {},
+  draft: '',
+  draftCount: null,
+  searchQuery: '',
+  searchHits: null,
+  lastDrop: null,
+  editingMessageId: null,
+  error: null,
+});
+
+function withoutKey(record: Readonly<Record<string, string>>, key: string): Record<string, string> {
+  const copy = { ...record };
+  delete copy[key];
+  return copy;
+}
+
+function replaceMessage(conversation: Conversation, message: StoredMessage): Conversation {
+  const index = conversation.messages.findIndex((m) => m.id === message.id);
+  const messages = index === -1 ? [...conversation.messages, message] : conversation.messages.map((m, i) => (i === index ? message : m));
+  return { ...conversation, messages };
+}
+
+function placeholder(id: string): StoredMessage {
+  return { id, role: 'assistant', content: '', createdAt: Date.now(), status: 'streaming' };
+}
+
+/** The service's copy of a conversation replaces ours; streamed text of a still-running reply is kept. */
+export function conversationLoaded(state: ChatState, conversation: Conversation): ChatState {
+  if (state.openId !== conversation.id) return state;
+  return { ...state, open: conversation };
+}
+
+/** Shows a started generation at once: the user's message (if new) and an empty reply that streams in. */
+export function generationStarted(state: ChatState, handle: GenerationHandle, kind: 'send' | 'regenerate' | 'edit', content?: string): ChatState {
+  let open = state.open;
+  if (open && open.id === handle.conversationId) {
+    let messages = [...open.messages];
+    if (kind === 'regenerate') {
+      const last = messages[messages.length - 1];
+      if (last?.role === 'assistant') messages = messages.slice(0, -1);
+    } else if (kind === 'edit') {
+      const index = messages.findIndex((m) => m.id === handle.userMessageId);
+      const edited = messages[index];
+      if (edited) messages = [...messages.slice(0, index), { ...edited, content: content ?? edited.content }];
+    } else if (handle.userMessageId && content !== undefined) {
+      messages.push({ id: handle.userMessageId, role: 'user', content, createdAt: Date.now(), status: 'complete' });
+    }
+    messages.push(placeholder(handle.assistantMessageId));
+    open = { ...open, messages };
+  }
+  return { ...state, open, running: handle, editingMessageId: null, error: null };
+}
+
+export function tokenReceived(state: ChatState, event: TokenEvent): ChatState {
+  const previous = state.streamed[event.messageId] ?? '';
+  return { ...state, streamed: { ...state.streamed, [event.messageId]: previous + event.text } };
+}
+
+function finished(state: ChatState, requestId: string, conversationId: string, message: StoredMessage): ChatState {
+  const open = state.open && state.open.id === conversationId ? replaceMessage(state.open, message) : state.open;
+  const running = state.running?.requestId === requestId ? null : state.running;
+  return { ...state, open, running, streamed: withoutKey(state.streamed, message.id) };
+}
+
+export function generationFinished(state: ChatState, event: GenerationFinishedEvent): ChatState {
+  return finished(state, event.requestId, event.conversationId, event.message);
+}
+
+export function generationFailed(state: ChatState, event: GenerationFailedEvent): ChatState {
+  return { ...finished(state, event.requestId, event.conversationId, event.message), error: event.error };
+}
+
+/** Marks the messages the engine left out of the prompt to fit the budget. */
+export function contextDropped(state: ChatState, event: ContextDropEvent): ChatState {
+  const dropped = new Set(event.droppedMessageIds);
+  const open =
+    state.open && state.open.id === event.conversationId
+      ? { ...state.open, messages: state.open.messages.map((m) => (dropped.has(m.id) ? { ...m, droppedFromContext: true } : m)) }
+      : state.open;
+  return { ...state, open, lastDrop: event };
+}
+
+/** The text to show for a message: the streamed text while it is being written. */
+export function displayedContent(state: ChatState, message: StoredMessage): string {
+  const streamed = state.streamed[message.id];
+  return message.status === 'streaming' && streamed !== undefined && streamed.length >= message.content.length ? streamed : message.content;
+}
+
+export function isGenerating(state: ChatState, conversationId: string | null): boolean {
+  return state.running !== null && state.running.conversationId === conversationId;
+}
