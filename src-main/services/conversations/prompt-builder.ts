@@ -1,0 +1,33 @@
+/**
+ * Turns a conversation into engine input. Instruct models get the chat messages (the engine applies the
+ * model's chat template); Base models get a plain-text completion prompt: the system prompt, then the
+ * earlier turns as plain paragraphs, ending with the text to continue.
+ */
+import type { Conversation, ConversationMode, StoredMessage } from '../../contract/api-types.ts';
+import type { ChatMessage, GenerationInput, ModelKind } from '../../contract/domain.ts';
+
+export function modeForKind(kind: ModelKind): ConversationMode {
+  return kind === 'instruct' ? 'chat' : 'completion';
+}
+
+/** Messages that go into the prompt: finished turns and the text of cancelled or interrupted replies. */
+function promptMessages(messages: readonly StoredMessage[]): StoredMessage[] {
+  return messages.filter((m) => m.status !== 'failed' && !(m.role === 'assistant' && m.content === ''));
+}
+
+/**
+ * @param history messages up to and including the last user message (the reply being written is not included)
+ */
+export function buildGenerationInput(conversation: Conversation, history: readonly StoredMessage[], mode: ConversationMode): GenerationInput {
+  const turns = promptMessages(history);
+  if (mode === 'chat') {
+    const messages: ChatMessage[] = [];
+    if (conversation.systemPrompt.trim()) messages.push({ role: 'system', content: conversation.systemPrompt });
+    for (const m of turns) messages.push({ role: m.role, content: m.content });
+    return { mode: 'chat', messages };
+  }
+  const parts: string[] = [];
+  if (conversation.systemPrompt.trim()) parts.push(conversation.systemPrompt.trim());
+  for (const m of turns) parts.push(m.content);
+  return { mode: 'completion', prompt: parts.join('\n\n') };
+}
