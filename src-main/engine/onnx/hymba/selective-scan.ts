@@ -1,0 +1,66 @@
+/**
+ * The SSM branch (hymba-architecture §3.5, §6): x_proj → dt/B/C RMSNorms → dt_proj (bias added after
+ * the matmul) → softplus → Mamba-1 selective scan as an ONNX Scan over time → + D·x → ⊙ SiLU(z).
+ */
+import { pastName, presentName } from '../../model/graph-io.ts';
+import type { GraphBuilder, Scope } from '../graph-builder.ts';
+import type { CacheIo } from './cache-io.ts';
+import { layerWeight, type BuildContext } from './context.ts';
+
+/*
+ * Scan body, one time step (A [C,N] from the outer scope):
+ *   h_in [C,N], dt [C], dt·x [C], B [N], C_t [N]
+ *   h_out = exp(dt[:,None] ⊙ A) ⊙ h_in + (dt·x)[:,None] ⊙ B[None,:]
+ *   y     = h_out · C_t            [C]
+ */
+function scanBody(graph: GraphBuilder, path: string, A: string, channels: number, state: number): ReturnType<GraphBuilder['subgraph']> {
+  const body = graph.subgraph(`${path}/body`);
+  const h = body.input(`${path}/h_in`, 'float32', [channels, state]);
+  const dt = body.input(`${path}/dt_t`, 'float32', [channels]);
+  const dtx = body.input(`${path}/dtx_t`, 'float32', [channels]);
+  const b = body.input(`${path}/b_t`, 'float32', [state]);
+  const c = body.input(`${path}/c_t`, 'float32', [state]);
+  const n = (label: string, op: string, inputs: string[]) => body.op(`${path}/body/${label}/${op}`, op, inputs);
+  const col = body.int64([1]);
+  const dA = n('decay', 'Exp', [n('dt_a', 'Mul', [n('dt_col', 'Unsqueeze', [dt, col]), A])]);
+  const dBx = n('input', 'Mul', [n('dtx_col', 'Unsqueeze', [dtx, col]), n('b_row', 'Unsqueeze', [b, body.int64([0])])]);
+  const hOut = n('state', 'Add', [n('decayed', 'Mul', [dA, h]), dBx]);
+  const y = n('readout', 'MatMul', [hOut, c]);
+  body.output(`${path}/h_out`, hOut, 'float32', [channels, state]);
+  body.output(`${path}/y_t`, y, 'float32', [channels]);
+  return body;
+}
+
+/*
+ * x̂ [1,T,C] ─ x_proj ─ Split(R, N, N) ─ dt_r, B, C ─ RMSNorm each
+ * dt = softplus(dt_r · W_dtᵀ + b_dt)                       [1,T,C]
+ * Scan(h0 = past_ssm [C,N]; dt, dt⊙x̂, B, C over T) → h_T, y [T,C]
+ * Y = (y + D ⊙ x̂) ⊙ SiLU(z)                              [1,T,C]
+ */
+export function selectiveScan(ctx: BuildContext, cache: CacheIo, scope: Scope, layer: number, x: string, z: string): string {
+  const { config, weights, graph } = ctx;
+  const { dInner: C, dState: N, dtRank: R } = config.mamba;
+  const eps = config.rmsNormEps;
+  const proj = weights.linear(scope.at('x_proj'), x, { name: layerWeight(layer, 'mamba.x_proj.0'), rows: R + 2 * N, cols: C, read: () => weights.read(layerWeight(layer, 'mamba.x_proj.0.weight')) });
+  const [dtLow, bRaw, cRaw] = scope.node('x_proj_split', 'Split', [proj, scope.int64([R, N, N])], { axis: -1 }, 3) as [string, string, string];
+  const dtNorm = weights.rmsNorm(scope.at('dt_layernorm'), dtLow, layerWeight(layer, 'mamba.dt_layernorm.weight'), R, eps);
+  const bNorm = weights.rmsNorm(scope.at('B_layernorm'), bRaw, layerWeight(layer, 'mamba.B_layernorm.weight'), N, eps);
+  const cNorm = weights.rmsNorm(scope.at('C_layernorm'), cRaw, layerWeight(layer, 'mamba.C_layernorm.weight'), N, eps);
+  const dtRaw = weights.linear(scope.at('dt_proj'), dtNorm, { name: layerWeight(layer, 'mamba.dt_proj.0'), rows: C, cols: R, read: () => weights.read(layerWeight(layer, 'mamba.dt_proj.0.weight')) });
+  const dtBias = weights.tensor(layerWeight(layer, 'mamba.dt_proj.0.bias'), [C]);
+  const dt = scope.op('dt_softplus', 'Softplus', [scope.op('dt_bias', 'Add', [dtRaw, dtBias])]);
+
+  const A = weights.float32(`${layerWeight(layer, 'mamba.A')}`, [C, N], async () => (await weights.read(layerWeight(layer, 'mamba.A_log.0'))).map((v) => -Math.exp(v)));
+  const D = weights.tensor(layerWeight(layer, 'mamba.D.0'), [C]);
+  const drop = scope.int64([0]);
+  const seq = (label: string, v: string) => scope.op(label, 'Squeeze', [v, drop]);
+  const dtSeq = seq('dt_seq', dt);
+  const xSeq = seq('x_seq', x);
+  const h0 = cache.fromCache(scope.at('past'), pastName('ssm', layer));
+  const body = scanBody(graph, `${scope.path}/scan`, A, C, N);
+  const [hT, y] = scope.node('scan', 'Scan', [seq('h0', h0), dtSeq, scope.op('dt_x', 'Mul', [dtSeq, xSeq]), seq('b_seq', bNorm), seq('c_seq', cNorm)], { num_scan_inputs: 4, body }, 2) as [string, string];
+  cache.setPresent(presentName('ssm', layer), cache.toCache(scope.at('present'), scope.op('state', 'Unsqueeze', [hT, drop])));
+  const withSkip = scope.op('skip', 'Add', [y, scope.op('d_x', 'Mul', [xSeq, D])]);
+  const gate = scope.op('gate', 'Mul', [z, scope.op('gate_sigmoid', 'Sigmoid', [z])]);
+  return scope.op('gated', 'Mul', [scope.op('batch', 'Unsqueeze', [withSkip, drop]), gate]);
+}

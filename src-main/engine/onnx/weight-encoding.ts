@@ -1,0 +1,139 @@
+/**
+ * Encodings of float32 weights for the package: float16 (round to nearest even) and block-wise int4
+ * in the com.microsoft MatMulNBits layout.
+ *
+ * int4 layout (MatMulNBits bits=4, block_size=32, no zero-point input, so the zero point is 8):
+ *   W [N, K] row-major (N outputs, K inputs) → packed uint8 [N, ceil(K/32), 16], scales float32 [N, ceil(K/32)]
+ *   byte j of block b of row n holds k = 32b+2j in its low nibble and k = 32b+2j+1 in its high nibble;
+ *   w ≈ (q − 8) · scale. The same bytes, seen as [N, K/2], are GatherBlockQuantized data (quantize_axis 1).
+ * Quantization is symmetric round-to-nearest with the block's largest-magnitude value mapped to −8,
+ * which uses all 16 levels.
+ */
+
+export const INT4_BLOCK = 32;
+
+const f32 = new Float32Array(1);
+const u32 = new Uint32Array(f32.buffer);
+
+/** float32 → IEEE half bits, round to nearest even, with overflow to ±inf and subnormals. */
+export function toHalfBits(value: number): number {
+  f32[0] = value;
+  const x = u32[0]!;
+  const sign = (x >>> 16) & 0x8000;
+  const exp = (x >>> 23) & 0xff;
+  let mant = x & 0x7fffff;
+  if (exp === 0xff) return sign | 0x7c00 | (mant !== 0 ? 0x200 : 0);
+  const e = exp - 127 + 15;
+  if (e >= 0x1f) return sign | 0x7c00;
+  if (e <= 0) {
+    if (e < -10) return sign;
+    mant |= 0x800000;
+    const shift = 14 - e;
+    const half = 1 << (shift - 1);
+    let result = mant >>> shift;
+    const rest = mant & ((1 << shift) - 1);
+    if (rest > half || (rest === half && (result & 1) === 1)) result += 1;
+    return sign | result;
+  }
+  let result = (e << 10) | (mant >>> 13);
+  const rest = mant & 0x1fff;
+  if (rest > 0x1000 || (rest === 0x1000 && (result & 1) === 1)) result += 1;
+  return sign | result;
+}
+
+/** IEEE half bits → number. */
+export function fromHalfBits(bits: number): number {
+  const sign = bits & 0x8000 ? -1 : 1;
+  const exp = (bits >>> 10) & 0x1f;
+  const mant = bits & 0x3ff;
+  if (exp === 0) return sign * mant * 2 ** -24;
+  if (exp === 0x1f) return mant === 0 ? sign * Infinity : NaN;
+  return sign * (1 + mant / 1024) * 2 ** (exp - 15);
+}
+
+/** float32 values → float16 bytes (Uint16Array of half bits). */
+export function toFloat16(values: Float32Array): Uint16Array {
+  const out = new Uint16Array(values.length);
+  for (let i = 0; i < values.length; i++) out[i] = toHalfBits(values[i]!);
+  return out;
+}
+
+/** Rounds float32 values through float16 and back (what a float16 weight computes with). */
+export function roundThroughFloat16(values: Float32Array): Float32Array {
+  const out = new Float32Array(values.length);
+  for (let i = 0; i < values.length; i++) out[i] = fromHalfBits(toHalfBits(values[i]!));
+  return out;
+}
+
+/** Transposes a row-major [rows, cols] matrix into [cols, rows]. */
+export function transpose(values: Float32Array, rows: number, cols: number): Float32Array {
+  if (values.length !== rows * cols) throw new Error(`transpose: ${values.length} values is not ${rows}x${cols}`);
+  const out = new Float32Array(values.length);
+  const tile = 64;
+  for (let r0 = 0; r0 < rows; r0 += tile) {
+    const r1 = Math.min(rows, r0 + tile);
+    for (let c0 = 0; c0 < cols; c0 += tile) {
+      const c1 = Math.min(cols, c0 + tile);
+      for (let r = r0; r < r1; r++) {
+        const base = r * cols;
+        for (let c = c0; c < c1; c++) out[c * rows + r] = values[base + c]!;
+      }
+    }
+  }
+  return out;
+}
+
+export interface Int4Matrix {
+  /** [N, blocks, 16] packed nibbles. */
+  readonly packed: Uint8Array;
+  /** [N, blocks] float32 scales. */
+  readonly scales: Float32Array;
+  readonly rows: number;
+  readonly cols: number;
+  readonly blocks: number;
+}
+
+export const int4Blocks = (cols: number): number => Math.ceil(cols / INT4_BLOCK);
+
+/** Quantizes W [rows, cols] (row = output, quantized along cols) to int4 blocks of 32. */
+export function quantizeInt4(values: Float32Array, rows: number, cols: number): Int4Matrix {
+  if (values.length !== rows * cols) throw new Error(`quantizeInt4: ${values.length} values is not ${rows}x${cols}`);
+  const blocks = int4Blocks(cols);
+  const packed = new Uint8Array(rows * blocks * (INT4_BLOCK / 2));
+  const scales = new Float32Array(rows * blocks);
+  const q = new Uint8Array(INT4_BLOCK);
+  for (let r = 0; r < rows; r++) {
+    for (let b = 0; b < blocks; b++) {
+      const start = r * cols + b * INT4_BLOCK;
+      const count = Math.min(INT4_BLOCK, cols - b * INT4_BLOCK);
+      let extreme = 0;
+      for (let j = 0; j < count; j++) {
+        const v = values[start + j]!;
+        if (Math.abs(v) > Math.abs(extreme)) extreme = v;
+      }
+      const scale = Math.fround(extreme / -8);
+      const inverse = scale === 0 ? 0 : 1 / scale;
+      q.fill(8);
+      for (let j = 0; j < count; j++) q[j] = Math.max(0, Math.min(15, Math.round(values[start + j]! * inverse) + 8));
+      scales[r * blocks + b] = scale;
+      const out = (r * blocks + b) * (INT4_BLOCK / 2);
+      for (let j = 0; j < INT4_BLOCK / 2; j++) packed[out + j] = q[2 * j]! | (q[2 * j + 1]! << 4);
+    }
+  }
+  return { packed, scales, rows, cols, blocks };
+}
+
+/** Reconstructs the float32 values an int4 matrix stands for, [rows, cols]. */
+export function dequantizeInt4(m: Int4Matrix): Float32Array {
+  const out = new Float32Array(m.rows * m.cols);
+  for (let r = 0; r < m.rows; r++) {
+    for (let c = 0; c < m.cols; c++) {
+      const b = Math.floor(c / INT4_BLOCK);
+      const j = c % INT4_BLOCK;
+      const byte = m.packed[(r * m.blocks + b) * (INT4_BLOCK / 2) + (j >> 1)]!;
+      const nibble = j & 1 ? byte >> 4 : byte & 15;
+      out[r * m.cols + c] = (nibble - 8) * m.scales[r * m.blocks + b]!;
+    }
+  }
+  return out;
+}
