@@ -1,0 +1,148 @@
+/**
+ * Execution providers: what this build and platform offer (ort.listSupportedBackends plus a real probe
+ * session per provider), and session creation with our own fallback chain. Native EP failures throw instead
+ * of falling back (onnxruntime-notes §4), so every attempt is wrapped and its error becomes a user-visible
+ * reason.
+ */
+import * as ort from 'onnxruntime-node';
+import onnxProto from 'onnx-proto';
+import type { DeviceInfo, DevicePreference, ExecutionDevice } from '../../contract/domain.ts';
+
+const { onnx } = onnxProto;
+
+export const ALL_DEVICES: readonly ExecutionDevice[] = ['cpu', 'webgpu', 'cuda', 'dml', 'coreml'];
+/** Tried in this order by `auto` before the CPU. */
+export const GPU_PREFERENCE: readonly ExecutionDevice[] = ['cuda', 'dml', 'coreml', 'webgpu'];
+
+export interface SessionTuning {
+  /** Intra-op threads; 0 lets onnxruntime pick (physical cores). */
+  readonly threads: number;
+  /** Spin-waiting threads; off is kinder on a busy machine (onnxruntime-notes §3). */
+  readonly allowSpinning: boolean;
+}
+
+/** Session options for one device. */
+export function sessionOptions(device: ExecutionDevice, tuning: SessionTuning): ort.InferenceSession.SessionOptions {
+  const extraSession: Record<string, unknown> = { intra_op: { allow_spinning: tuning.allowSpinning ? '1' : '0' } };
+  if (device !== 'cpu') extraSession.disable_cpu_ep_fallback = '1';
+  return {
+    executionProviders: [device],
+    graphOptimizationLevel: 'all',
+    intraOpNumThreads: tuning.threads,
+    interOpNumThreads: 1,
+    executionMode: 'sequential',
+    extra: { session: extraSession },
+  };
+}
+
+/** A one-node model (Y = X + X) used to check that a provider really creates and runs a session. */
+function probeModel(): Uint8Array {
+  const model = onnx.ModelProto.create({
+    irVersion: 8,
+    opsetImport: [{ domain: '', version: 17 }],
+    producerName: 'hymba-desk-probe',
+    graph: {
+      name: 'probe',
+      node: [{ opType: 'Add', input: ['X', 'X'], output: ['Y'], name: 'add' }],
+      input: [{ name: 'X', type: { tensorType: { elemType: onnx.TensorProto.DataType.FLOAT, shape: { dim: [{ dimValue: 2 }] } } } }],
+      output: [{ name: 'Y', type: { tensorType: { elemType: onnx.TensorProto.DataType.FLOAT, shape: { dim: [{ dimValue: 2 }] } } } }],
+    },
+  });
+  return onnx.ModelProto.encode(model).finish();
+}
+
+/** Backend names onnxruntime-node reports, mapped to our device names. */
+function listedDevices(): Map<ExecutionDevice, string> {
+  const listed = new Map<ExecutionDevice, string>();
+  for (const backend of ort.listSupportedBackends()) {
+    const name = backend.name as string;
+    if ((ALL_DEVICES as readonly string[]).includes(name)) listed.set(name as ExecutionDevice, backend.bundled ? 'bundled' : 'needs an extra install');
+  }
+  return listed;
+}
+
+export type DeviceProbe = (device: ExecutionDevice) => Promise<string | null>;
+
+/** Creates and runs the probe model on `device`; returns null when it works, else the reason. */
+export const probeDevice: DeviceProbe = async (device) => {
+  try {
+    const session = await ort.InferenceSession.create(probeModel(), sessionOptions(device, { threads: 1, allowSpinning: false }));
+    try {
+      const out = await session.run({ X: new ort.Tensor('float32', Float32Array.of(1, 2), [2]) });
+      const y = out.Y?.data as Float32Array | undefined;
+      if (!y || y[0] !== 2 || y[1] !== 4) return 'the probe session returned wrong numbers';
+      return null;
+    } finally {
+      await session.release();
+    }
+  } catch (caught) {
+    return caught instanceof Error ? caught.message : String(caught);
+  }
+};
+
+const probeResults = new Map<ExecutionDevice, Promise<string | null>>();
+
+/** Probes once per process and device. */
+function cachedProbe(device: ExecutionDevice): Promise<string | null> {
+  let result = probeResults.get(device);
+  if (!result) {
+    result = probeDevice(device);
+    probeResults.set(device, result);
+  }
+  return result;
+}
+
+/** Every device with whether it works here and why not. */
+export async function listDevices(probe: DeviceProbe = cachedProbe): Promise<DeviceInfo[]> {
+  const listed = listedDevices();
+  const infos: DeviceInfo[] = [];
+  for (const device of ALL_DEVICES) {
+    const build = listed.get(device);
+    if (build === undefined) {
+      infos.push({ device, available: false, detail: `not part of this onnxruntime-node build for ${process.platform}-${process.arch}` });
+      continue;
+    }
+    const failure = await probe(device);
+    infos.push(failure === null ? { device, available: true, detail: build } : { device, available: false, detail: `${build}; probe failed: ${failure}` });
+  }
+  return infos;
+}
+
+export interface DeviceChoice {
+  readonly device: ExecutionDevice;
+  /** Set when the preference could not be honoured. */
+  readonly fallbackReason?: string;
+}
+
+/**
+ * Creates a session for `modelPath` on the preferred device: `auto` tries the available GPU providers in
+ * GPU_PREFERENCE order, then the CPU; an explicit device that fails falls back to the CPU with the reason.
+ * `create` is injectable for tests.
+ */
+export async function createSessionWithFallback<S>(
+  preference: DevicePreference,
+  create: (device: ExecutionDevice) => Promise<S>,
+  devices: readonly DeviceInfo[],
+): Promise<{ session: S; choice: DeviceChoice }> {
+  const reasons: string[] = [];
+  const candidates: ExecutionDevice[] = preference === 'auto' ? GPU_PREFERENCE.filter((d) => devices.some((i) => i.device === d && i.available)) : preference === 'cpu' ? [] : [preference];
+  if (preference === 'auto') {
+    for (const info of devices) if (info.device !== 'cpu' && !info.available) reasons.push(`${info.device}: ${info.detail}`);
+  }
+  for (const device of candidates) {
+    const info = devices.find((i) => i.device === device);
+    if (info && !info.available) {
+      reasons.push(`${device}: ${info.detail}`);
+      continue;
+    }
+    try {
+      return { session: await create(device), choice: { device } };
+    } catch (caught) {
+      reasons.push(`${device}: ${caught instanceof Error ? caught.message : String(caught)}`);
+    }
+  }
+  const session = await create('cpu');
+  if (preference === 'cpu') return { session, choice: { device: 'cpu' } };
+  const asked = preference === 'auto' ? 'no GPU execution provider works here' : `${preference} could not be used`;
+  return { session, choice: { device: 'cpu', fallbackReason: `${asked}; running on the CPU (${reasons.join('; ') || 'none listed'})` } };
+}

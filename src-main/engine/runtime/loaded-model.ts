@@ -1,0 +1,84 @@
+/**
+ * Loading a model package for generation: device choice with fallback, the onnxruntime session, the
+ * tokenizer, the meta-token prefix state (computed once; it also warms the session up) and one warm-up
+ * decode step. `release()` frees the native session.
+ */
+import * as ort from 'onnxruntime-node';
+import type { DevicePreference, LoadedModelInfo } from '../../contract/domain.ts';
+import { err, ok, toAppError, type Result } from '../../contract/errors.ts';
+import { cacheLayout, type CacheLayout } from './cache-layout.ts';
+import { createSessionWithFallback, listDevices, sessionOptions, type SessionTuning } from './devices.ts';
+import type { GenerationModel } from './generation-loop.ts';
+import type { HybridCache, TensorMap } from './hybrid-cache.ts';
+import { HymbaForward, type GraphRunner } from './model-forward.ts';
+import { readRuntimePackage, type RuntimePackage } from './package-reader.ts';
+import { SnapshotStore } from './snapshot-store.ts';
+import { TextTokenizer } from './text-tokenizer.ts';
+
+/** Snapshots kept per loaded model (prompt and reply boundaries of the recent turns). */
+export const SNAPSHOT_ENTRIES = 6;
+
+export interface LoadOptions extends SessionTuning {
+  readonly device: DevicePreference;
+  readonly prefillChunk?: number;
+}
+
+export interface LoadedModel extends GenerationModel {
+  readonly info: LoadedModelInfo;
+  readonly pkg: RuntimePackage;
+  readonly layout: CacheLayout;
+  readonly metaCache: HybridCache;
+  release(): Promise<void>;
+}
+
+class SessionRunner implements GraphRunner {
+  constructor(private readonly session: ort.InferenceSession) {}
+
+  async run(feeds: TensorMap): Promise<TensorMap> {
+    return (await this.session.run(feeds)) as TensorMap;
+  }
+
+  release(): Promise<void> {
+    return this.session.release();
+  }
+}
+
+export async function loadModel(packageDir: string, options: LoadOptions): Promise<Result<LoadedModel>> {
+  const started = performance.now();
+  const pkg = await readRuntimePackage(packageDir);
+  if (!pkg.ok) return pkg;
+  const { config, cacheDtype } = pkg.value;
+  try {
+    const tokenizer = await TextTokenizer.fromDir(pkg.value.dir);
+    const devices = options.device === 'cpu' ? [] : await listDevices();
+    const { session, choice } = await createSessionWithFallback(options.device, (device) => ort.InferenceSession.create(pkg.value.modelPath, sessionOptions(device, options)), devices);
+    const forward = new HymbaForward(new SessionRunner(session), config, cacheDtype, options.prefillChunk);
+    const metaCache = await forward.metaPrefix();
+    await forward.step(metaCache.fork(), [config.bosTokenId]); // warm-up decode step, result discarded
+    const eos = new Set(config.eosTokenIds);
+    if (tokenizer.eosTokenId !== null) eos.add(tokenizer.eosTokenId);
+    const info: LoadedModelInfo = {
+      packageDir: pkg.value.dir,
+      id: pkg.value.id,
+      displayName: pkg.value.displayName,
+      kind: pkg.value.kind,
+      weightFormat: pkg.value.weightFormat,
+      device: choice.device,
+      ...(choice.fallbackReason ? { fallbackReason: choice.fallbackReason } : {}),
+      loadMs: performance.now() - started,
+    };
+    return ok({
+      info,
+      pkg: pkg.value,
+      forward,
+      tokenizer,
+      layout: cacheLayout(config, cacheDtype),
+      metaCache,
+      snapshots: new SnapshotStore(SNAPSHOT_ENTRIES, config.slidingWindow),
+      eosTokenIds: eos,
+      release: () => forward.release(),
+    });
+  } catch (caught) {
+    return err(toAppError(caught, 'MODEL_INVALID'));
+  }
+}
