@@ -1,0 +1,92 @@
+/**
+ * Serves the protocol inside the engine process: each request is checked, dispatched to the Engine, and
+ * answered with exactly one `result`, `done` or `error` event (generate also streams `token`, `contextDrop`
+ * and `progress`). Cancel aborts the named generate, which then ends with `done` / 'cancelled'.
+ */
+import { appError, toAppError, type AppError, type Result } from '../../contract/errors.ts';
+import type { Engine } from '../runtime/engine.ts';
+import type { EngineEvent, EngineRequest } from './protocol.ts';
+import { checkRequest } from './request-guard.ts';
+
+type ResultValue = Extract<EngineEvent, { type: 'result' }>['value'];
+
+export class EngineService {
+  private readonly running = new Map<string, AbortController>();
+
+  constructor(
+    private readonly engine: Engine,
+    private readonly send: (event: EngineEvent) => void,
+  ) {}
+
+  /** Handles one incoming message; never throws. */
+  async handle(message: unknown): Promise<void> {
+    const checked = checkRequest(message);
+    if (!checked.ok) {
+      this.send({ id: checked.id, type: 'error', error: appError('BAD_REQUEST', checked.reason) });
+      return;
+    }
+    const request = checked.request;
+    try {
+      await this.dispatch(request);
+    } catch (caught) {
+      this.fail(request.id, toAppError(caught));
+    }
+  }
+
+  private async dispatch(request: EngineRequest): Promise<void> {
+    switch (request.type) {
+      case 'load':
+        return this.reply(request.id, await this.engine.load(request.packageDir, request.settings));
+      case 'unload':
+        return this.reply(request.id, await this.engine.unload());
+      case 'configure': {
+        const changesDevice = request.settings.device !== undefined || request.settings.threads !== undefined;
+        if (this.engine.busy && changesDevice) return this.fail(request.id, appError('ENGINE_BUSY', 'device and thread changes wait until the running generation ends'));
+        return this.reply(request.id, await this.engine.configure(request.settings));
+      }
+      case 'countTokens':
+        return this.reply(request.id, this.engine.countTokens(request.input));
+      case 'status':
+        return this.send({ id: request.id, type: 'result', value: this.engine.status() });
+      case 'devices':
+        return this.send({ id: request.id, type: 'result', value: await this.engine.devices() });
+      case 'cancel': {
+        const controller = this.running.get(request.targetId);
+        controller?.abort();
+        return this.send({ id: request.id, type: 'result', value: null });
+      }
+      case 'generate':
+        return this.generate(request);
+    }
+  }
+
+  private async generate(request: Extract<EngineRequest, { type: 'generate' }>): Promise<void> {
+    const { id } = request;
+    const controller = new AbortController();
+    this.running.set(id, controller);
+    try {
+      const outcome = await this.engine.generate(
+        { input: request.input, sampling: request.sampling, signal: controller.signal },
+        {
+          onToken: (text, tokenId) => this.send({ id, type: 'token', text, tokenId }),
+          onContextDrop: (drop) => this.send({ id, type: 'contextDrop', drop }),
+          onProgress: (metrics) => this.send({ id, type: 'progress', metrics }),
+        },
+      );
+      if (!outcome.ok) return this.fail(id, outcome.error);
+      const { finishReason, text, metrics } = outcome.value;
+      this.send({ id, type: 'done', finishReason, text, metrics });
+    } finally {
+      this.running.delete(id);
+    }
+  }
+
+  private reply(id: string, result: Result<ResultValue>): void {
+    if (result.ok) this.send({ id, type: 'result', value: result.value });
+    else this.fail(id, result.error);
+  }
+
+  private fail(id: string, error: AppError): void {
+    this.send({ id, type: 'error', error });
+  }
+}

@@ -1,0 +1,55 @@
+/**
+ * Runtime checks on messages arriving at the engine process: anything that is not a well-formed
+ * EngineRequest is answered with BAD_REQUEST instead of being trusted.
+ */
+import type { EngineRequest } from './protocol.ts';
+
+const TYPES = new Set(['load', 'unload', 'configure', 'generate', 'cancel', 'countTokens', 'status', 'devices']);
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+function validInput(input: unknown): boolean {
+  if (!isObject(input)) return false;
+  if (input.mode === 'completion') return typeof input.prompt === 'string';
+  if (input.mode === 'chat') {
+    return Array.isArray(input.messages) && input.messages.every((m) => isObject(m) && ['system', 'user', 'assistant'].includes(m.role as string) && typeof m.content === 'string');
+  }
+  return false;
+}
+
+function validSampling(s: unknown): boolean {
+  if (!isObject(s)) return false;
+  const num = (k: string): boolean => typeof s[k] === 'number' && Number.isFinite(s[k] as number);
+  return (
+    ['temperature', 'topK', 'topP', 'minP', 'repetitionPenalty', 'maxTokens'].every(num) &&
+    (s.maxTokens as number) >= 1 &&
+    (s.seed === undefined || num('seed')) &&
+    (s.stop === undefined || (Array.isArray(s.stop) && s.stop.every((x) => typeof x === 'string')))
+  );
+}
+
+/** Returns the request, or a message saying what is wrong (and the id when one could be read). */
+export function checkRequest(message: unknown): { ok: true; request: EngineRequest } | { ok: false; id: string; reason: string } {
+  if (!isObject(message) || typeof message.id !== 'string') return { ok: false, id: '', reason: 'a request needs a string id' };
+  const id = message.id;
+  if (typeof message.type !== 'string' || !TYPES.has(message.type)) return { ok: false, id, reason: `unknown request type ${JSON.stringify(message.type)}` };
+  switch (message.type) {
+    case 'load':
+      if (typeof message.packageDir !== 'string' || !isObject(message.settings)) return { ok: false, id, reason: 'load needs packageDir and settings' };
+      break;
+    case 'configure':
+      if (!isObject(message.settings)) return { ok: false, id, reason: 'configure needs settings' };
+      break;
+    case 'generate':
+      if (!validInput(message.input)) return { ok: false, id, reason: 'generate needs a chat or completion input' };
+      if (!validSampling(message.sampling)) return { ok: false, id, reason: 'generate needs complete sampling parameters (maxTokens >= 1)' };
+      break;
+    case 'countTokens':
+      if (!validInput(message.input)) return { ok: false, id, reason: 'countTokens needs a chat or completion input' };
+      break;
+    case 'cancel':
+      if (typeof message.targetId !== 'string') return { ok: false, id, reason: 'cancel needs targetId' };
+      break;
+  }
+  return { ok: true, request: message as unknown as EngineRequest };
+}
