@@ -5,6 +5,7 @@
 import { afterEach, beforeEach, test } from 'node:test';
 import assert from 'node:assert/strict';
 import OpenAI, { APIError, APIUserAbortError } from 'openai';
+import type { ChatCompletionChunk } from 'openai/resources/chat/completions';
 import { createApiServer, type RunningApiServer } from './api-server.ts';
 import type { ApiRequestMetrics } from './request-metrics.ts';
 import { BASE_MODEL, CHAT_MODEL, ScriptedBackend } from './scripted-backend.test-support.ts';
@@ -63,7 +64,7 @@ test('streaming chat sends role, content deltas, a finish chunk, usage and [DONE
     stream: true,
     stream_options: { include_usage: true },
   });
-  const chunks = [];
+  const chunks: ChatCompletionChunk[] = [];
   for await (const chunk of stream) chunks.push(chunk);
   assert.equal(chunks[0]?.choices[0]?.delta.role, 'assistant');
   const text = chunks.map((c) => c.choices[0]?.delta.content ?? '').join('');
@@ -95,7 +96,7 @@ test('completions serve base models, streamed and not; chat on a base model is a
 });
 
 test('models are listed and retrievable; unknown and unloaded models are refused', async () => {
-  const models = [];
+  const models: string[] = [];
   for await (const model of client.models.list()) models.push(model.id);
   assert.deepEqual(models, [CHAT_MODEL.id, BASE_MODEL.id]);
   assert.equal((await client.models.retrieve(BASE_MODEL.id)).created, BASE_MODEL.created);
