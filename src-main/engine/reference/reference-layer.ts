@@ -74,7 +74,7 @@ function attend(config: HymbaConfig, q: Float64Array, cache: KvCache, position: 
     cache.values.forEach((value, j) => {
       const p = weights[j]! / total;
       if (p === 0) return;
-      for (let i = 0; i < vHeadDim; i++) out[h * vHeadDim + i] += p * value[g * vHeadDim + i]!;
+      for (let i = 0; i < vHeadDim; i++) out[h * vHeadDim + i] = out[h * vHeadDim + i]! + p * value[g * vHeadDim + i]!;
     });
   }
   return out;
