@@ -1,0 +1,143 @@
+/**
+ * ApiBackend on top of an EngineClient (engine/process): what `hymba serve --api` and the app's engine
+ * supervisor hand to the API server. Generation waits while the app's own chat holds the engine
+ * (ENGINE_BUSY before the first token is retried until the client gives up), and an aborted request
+ * cancels its engine generation and waits for the engine to confirm before the stream ends.
+ */
+import { stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { ok, type AppError, type Result } from '../contract/errors.ts';
+import type { GenerationInput, LoadedModelInfo, SamplingParams } from '../contract/domain.ts';
+import type { EngineClient } from '../engine/process/engine-client.ts';
+import { readHymbaConfig } from '../engine/runtime/package-reader.ts';
+import type { ApiBackend, ApiGenerationEvent, ApiModel, ApiTokenCount } from './api-backend.ts';
+
+export interface EngineBackendOptions {
+  /** Every installed model (the model registry); default: only the loaded model. */
+  readonly listModels?: () => Promise<readonly ApiModel[]>;
+  /** Pause between tries while another generation holds the engine. */
+  readonly busyRetryMs?: number;
+}
+
+/** Facts read once per loaded package. */
+interface PackageFacts {
+  readonly created: number;
+  readonly metaTokens: number;
+}
+
+const DEFAULT_BUSY_RETRY_MS = 100;
+
+export function createEngineBackend(client: EngineClient, options: EngineBackendOptions = {}): ApiBackend {
+  const facts = new Map<string, Promise<PackageFacts>>();
+  const factsOf = (info: LoadedModelInfo): Promise<PackageFacts> => {
+    let known = facts.get(info.packageDir);
+    if (!known) {
+      known = readPackageFacts(info.packageDir);
+      facts.set(info.packageDir, known);
+    }
+    return known;
+  };
+  const loaded = async (): Promise<LoadedModelInfo | null> => {
+    const status = await client.status();
+    return status.ok ? status.value.model : null;
+  };
+  const activeModel = async (): Promise<ApiModel | null> => {
+    const info = await loaded();
+    return info ? { id: info.id, kind: info.kind, created: (await factsOf(info)).created } : null;
+  };
+
+  return {
+    activeModel,
+    listModels: options.listModels ?? (async () => {
+      const active = await activeModel();
+      return active ? [active] : [];
+    }),
+    countTokens: async (input: GenerationInput): Promise<Result<ApiTokenCount>> => {
+      const count = await client.countTokens(input);
+      if (!count.ok) return count;
+      const info = await loaded();
+      const metaTokens = info ? (await factsOf(info)).metaTokens : 0;
+      // The engine counts the prompt without the meta prefix but the limit in positions (meta included).
+      return ok({ tokens: count.value.tokens, maxContextTokens: Math.max(0, count.value.maxContextTokens - metaTokens) });
+    },
+    generate: (input, sampling, signal) => generateOnEngine(client, input, sampling, signal, options.busyRetryMs ?? DEFAULT_BUSY_RETRY_MS),
+  };
+}
+
+async function readPackageFacts(packageDir: string): Promise<PackageFacts> {
+  const config = await readHymbaConfig(packageDir);
+  let created = 0;
+  try {
+    created = Math.floor((await stat(join(packageDir, 'manifest.json'))).mtimeMs / 1000);
+  } catch {
+    created = 0;
+  }
+  return { created, metaTokens: config.ok ? config.value.numMetaTokens : 0 };
+}
+
+const cancelled: AppError = { code: 'CANCELLED', message: 'the request was cancelled' };
+
+async function* generateOnEngine(
+  client: EngineClient,
+  input: GenerationInput,
+  sampling: SamplingParams,
+  signal: AbortSignal,
+  busyRetryMs: number,
+): AsyncGenerator<ApiGenerationEvent> {
+  for (;;) {
+    if (signal.aborted) {
+      yield { type: 'error', error: cancelled };
+      return;
+    }
+    const handle = client.generate(input, sampling);
+    let settled = false;
+    const cancel = (): void => handle.cancel();
+    signal.addEventListener('abort', cancel, { once: true });
+    try {
+      let streamed = false;
+      for await (const event of handle.events) {
+        if (event.type === 'token') {
+          streamed = true;
+          yield { type: 'token', text: event.text, tokenId: event.tokenId };
+        } else if (event.type === 'contextDrop') {
+          yield { type: 'contextDrop', drop: event.drop };
+        } else if (event.type === 'done') {
+          settled = true;
+          yield { type: 'done', finishReason: event.finishReason, text: event.text, metrics: event.metrics };
+          return;
+        }
+      }
+      const result = await handle.result;
+      settled = true;
+      if (result.ok) return;
+      if (result.error.code === 'ENGINE_BUSY' && !streamed) {
+        if (await pause(busyRetryMs, signal)) continue;
+        yield { type: 'error', error: cancelled };
+        return;
+      }
+      yield { type: 'error', error: result.error };
+      return;
+    } finally {
+      signal.removeEventListener('abort', cancel);
+      if (!settled) {
+        handle.cancel();
+        await handle.result;
+      }
+    }
+  }
+}
+
+/** Waits `ms`; false when the signal fired first. */
+function pause(ms: number, signal: AbortSignal): Promise<boolean> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve(true);
+    }, ms);
+    const onAbort = (): void => {
+      clearTimeout(timer);
+      resolve(false);
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+}
