@@ -24,7 +24,8 @@ export class Prng {
   private b: number;
   private c: number;
   private d: number;
-  private spareNormal: number | undefined;
+  private spareNormal = 0;
+  private hasSpare = false;
 
   /** `seed` is any safe integer; `stream` separates independent sequences under one seed. */
   constructor(seed: number, stream = 0) {
@@ -57,17 +58,47 @@ export class Prng {
     return low + (high - low) * this.nextUnit();
   }
 
-  /** Standard normal by the Box–Muller transform (two values per pair of draws). */
+  /** One standard normal (Marsaglia's polar method; the second value of each pair is kept for the next call). */
   normal(): number {
-    if (this.spareNormal !== undefined) {
-      const value = this.spareNormal;
-      this.spareNormal = undefined;
-      return value;
+    if (this.hasSpare) {
+      this.hasSpare = false;
+      return this.spareNormal;
     }
-    const radius = Math.sqrt(-2 * Math.log(this.nextUnit()));
-    const angle = 2 * Math.PI * this.nextUnit();
-    this.spareNormal = radius * Math.sin(angle);
-    return radius * Math.cos(angle);
+    const [first, second] = this.normalPair();
+    this.spareNormal = second;
+    this.hasSpare = true;
+    return first;
+  }
+
+  /** Fills `out` with mean + std · N(0, 1), two values per accepted pair (faster than calling normal()). */
+  fillNormal(out: Float32Array, mean: number, std: number): void {
+    let i = 0;
+    if (this.hasSpare && out.length > 0) {
+      out[i++] = mean + std * this.spareNormal;
+      this.hasSpare = false;
+    }
+    while (i + 1 < out.length) {
+      const u = 2 * this.nextUnit() - 1;
+      const v = 2 * this.nextUnit() - 1;
+      const radius2 = u * u + v * v;
+      if (radius2 >= 1 || radius2 === 0) continue;
+      const factor = std * Math.sqrt((-2 * Math.log(radius2)) / radius2);
+      out[i++] = mean + u * factor;
+      out[i++] = mean + v * factor;
+    }
+    if (i < out.length) out[i] = mean + std * this.normal();
+  }
+
+  /** Two independent standard normals from a point drawn uniformly in the unit disc. */
+  private normalPair(): [number, number] {
+    for (;;) {
+      const u = 2 * this.nextUnit() - 1;
+      const v = 2 * this.nextUnit() - 1;
+      const s = u * u + v * v;
+      if (s >= 1 || s === 0) continue;
+      const factor = Math.sqrt((-2 * Math.log(s)) / s);
+      return [u * factor, v * factor];
+    }
   }
 }
 

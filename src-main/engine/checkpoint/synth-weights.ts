@@ -28,9 +28,7 @@ const CHUNK_ELEMENTS = 1 << 20;
 /** Fills `out` with the values of flat indices [start, start + out.length). */
 type Fill = (out: Float32Array, start: number, rng: Prng) => void;
 
-const normal = (std: number, mean = 0): Fill => (out, _start, rng) => {
-  for (let i = 0; i < out.length; i++) out[i] = mean + std * rng.normal();
-};
+const normal = (std: number, mean = 0): Fill => (out, _start, rng) => rng.fillNormal(out, mean, std);
 
 const uniform = (bound: number): Fill => (out, _start, rng) => {
   for (let i = 0; i < out.length; i++) out[i] = rng.uniform(-bound, bound);
@@ -40,10 +38,10 @@ const constant = (value: number): Fill => (out) => out.fill(value);
 
 /** N(0, std) with one row (of `width` elements) zeroed: the padding embedding. */
 const normalWithZeroRow = (std: number, row: number, width: number): Fill => (out, start, rng) => {
-  for (let i = 0; i < out.length; i++) {
-    const value = std * rng.normal();
-    out[i] = Math.floor((start + i) / width) === row ? 0 : value;
-  }
+  rng.fillNormal(out, 0, std);
+  const from = Math.max(row * width - start, 0);
+  const to = Math.min((row + 1) * width - start, out.length);
+  if (from < to) out.fill(0, from, to);
 };
 
 /** A_log [d_inner, d_state]: log(1 + n) at state column n. */
