@@ -2,11 +2,12 @@
  * What every Hymba builder shares while one graph is built: the config, the weight factory, the cache
  * element type and the per-call values computed once at the top of the graph.
  */
+import type { CacheDtype } from '../../../contract/domain.ts';
 import type { HymbaConfig } from '../../config/hymba-config.ts';
 import type { GraphBuilder } from '../graph-builder.ts';
 import type { HymbaWeights } from './weights.ts';
 
-export type CacheType = 'float32' | 'float16';
+export type CacheType = CacheDtype;
 
 /** Values of the current call, computed once (names of graph values). */
 export interface CallValues {

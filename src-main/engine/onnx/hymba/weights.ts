@@ -3,10 +3,11 @@
  * read when the package writer asks for it (one tensor at a time); projections become a MatMul over a
  * transposed float32/float16 matrix or a MatMulNBits over int4 blocks, small vectors stay float32.
  */
+import type { WeightFormat } from '../../../contract/domain.ts';
 import { float, type GraphBuilder, type Scope, bytesOf } from '../graph-builder.ts';
 import { INT4_BLOCK, int4Blocks, quantizeInt4, toFloat16, transpose, type Int4Matrix } from '../weight-encoding.ts';
 
-export type WeightFormat = 'fp32' | 'fp16' | 'int4';
+export type { WeightFormat };
 
 /** Reads one checkpoint tensor as float32 (row-major, stored shape). */
 export type ReadTensor = (name: string) => Promise<Float32Array>;

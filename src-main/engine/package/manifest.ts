@@ -1,0 +1,70 @@
+/**
+ * manifest.json of a model package (design.md "Model package"): identity, source files, weight and cache
+ * formats, the per-layer cache layout, sizes, and the measured accuracy of the weight format.
+ */
+import type { CacheDtype, ModelKind, WeightFormat } from '../../contract/domain.ts';
+import type { HymbaConfig } from '../config/hymba-config.ts';
+
+export const MANIFEST_FILE = 'manifest.json';
+export const MANIFEST_FORMAT_VERSION = 1;
+
+export interface SourceFileInfo {
+  readonly name: string;
+  readonly bytes: number;
+  readonly sha256: string;
+}
+
+/** Per-layer cache layout: who owns K/V, and bytes per token (KV) and per sequence (conv + SSM). */
+export interface ManifestCacheLayer {
+  readonly layer: number;
+  readonly attention: 'global' | 'sliding';
+  readonly kv: 'owner' | 'shared';
+  readonly kvSourceLayer: number;
+  readonly kvBytesPerToken: number;
+  readonly stateBytes: number;
+}
+
+/** Accuracy of the package's weight format against float32 weights on one set of prompts. */
+export interface WeightAccuracy {
+  readonly reference: 'fp32';
+  readonly measuredOn: string;
+  readonly positions: number;
+  readonly maxAbsLogitDiff: number;
+  readonly top1Agreement: number;
+}
+
+export interface PackageManifest {
+  readonly formatVersion: number;
+  readonly id: string;
+  readonly displayName: string;
+  readonly kind: ModelKind;
+  readonly createdAt: string;
+  readonly source: { readonly dir: string; readonly files: readonly SourceFileInfo[] };
+  readonly weightFormat: WeightFormat;
+  readonly int4?: { readonly blockSize: number; readonly accuracyLevel: number; readonly symmetric: true };
+  readonly cacheDtype: CacheDtype;
+  readonly parameterCount: number;
+  readonly graph: { readonly file: string; readonly dataFile: string; readonly opset: number; readonly numMetaTokens: number; readonly slidingWindow: number };
+  readonly cacheLayout: readonly ManifestCacheLayer[];
+  readonly sizes: { readonly modelBytes: number; readonly dataBytes: number };
+  readonly accuracy?: WeightAccuracy;
+}
+
+export function cacheLayout(config: HymbaConfig, cacheDtype: CacheDtype): ManifestCacheLayer[] {
+  const bytes = cacheDtype === 'float16' ? 2 : 4;
+  const { numKvHeads, qkHeadDim, vHeadDim, mamba } = config;
+  return config.layers.map((l) => ({
+    layer: l.index,
+    attention: l.attention,
+    kv: l.ownsKv ? 'owner' : 'shared',
+    kvSourceLayer: l.kvSourceLayer,
+    kvBytesPerToken: l.ownsKv ? numKvHeads * (qkHeadDim + vHeadDim) * bytes : 0,
+    stateBytes: mamba.dInner * (mamba.dConv + mamba.dState) * bytes,
+  }));
+}
+
+/** Package id from a display name: lower-case words joined by dashes. */
+export function packageId(name: string): string {
+  const id = name.toLowerCase().replace(/[^a-z0-9.]+/g, '-').replace(/^-+|-+$/g, '');
+  return id.length > 0 ? id : 'hymba-model';
+}
