@@ -18,13 +18,15 @@ export interface TimeSeriesChartProps {
   readonly windowMs: number;
   readonly testId?: string;
   readonly label: string;
+  /** Axis label formatter; defaults to short numbers (1.2k). */
+  readonly formatValue?: (value: number) => string;
 }
 
 const WIDTH = 640;
 const HEIGHT = 220;
-const BOX = { left: 44, top: 12, width: WIDTH - 56, height: HEIGHT - 40 };
+const BOX = { left: 64, top: 12, width: WIDTH - 76, height: HEIGHT - 40 };
 
-export function TimeSeriesChart({ series, unit, now, windowMs, testId, label }: TimeSeriesChartProps) {
+export function TimeSeriesChart({ series, unit, now, windowMs, testId, label, formatValue = formatTick }: TimeSeriesChartProps) {
   const peak = Math.max(0, ...series.flatMap((s) => s.points.filter((p) => p.t >= now - windowMs).map((p) => p.v)));
   const ticks = niceTicks(peak || 1);
   const yMax = ticks[ticks.length - 1] ?? 1;
@@ -38,7 +40,7 @@ export function TimeSeriesChart({ series, unit, now, windowMs, testId, label }: 
             <g key={tick} className="chart-grid">
               <line x1={BOX.left} x2={BOX.left + BOX.width} y1={y} y2={y} />
               <text x={BOX.left - 6} y={y + 4} textAnchor="end">
-                {formatTick(tick)}
+                {formatValue(tick)}
               </text>
             </g>
           );
