@@ -76,9 +76,17 @@ export const probeDevice: DeviceProbe = async (device) => {
       await session.release();
     }
   } catch (caught) {
-    return caught instanceof Error ? caught.message : String(caught);
+    return conciseError(caught);
   }
 };
+
+/** onnxruntime's native messages carry source paths and assertion text; keep the sentence a user can act on. */
+export function conciseError(caught: unknown): string {
+  const message = (caught instanceof Error ? caught.message : String(caught)).trim();
+  const firstLine = message.split('\n').find((line) => line.trim().length > 0) ?? message;
+  const afterAssert = firstLine.includes(' was false. ') ? firstLine.slice(firstLine.lastIndexOf(' was false. ') + 12) : firstLine;
+  return afterAssert.length > 240 ? `${afterAssert.slice(0, 237)}...` : afterAssert;
+}
 
 const probeResults = new Map<ExecutionDevice, Promise<string | null>>();
 
@@ -138,7 +146,7 @@ export async function createSessionWithFallback<S>(
     try {
       return { session: await create(device), choice: { device } };
     } catch (caught) {
-      reasons.push(`${device}: ${caught instanceof Error ? caught.message : String(caught)}`);
+      reasons.push(`${device}: ${conciseError(caught)}`);
     }
   }
   const session = await create('cpu');

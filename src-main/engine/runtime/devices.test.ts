@@ -1,0 +1,54 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { DeviceInfo, ExecutionDevice } from '../../contract/domain.ts';
+import { createSessionWithFallback, listDevices } from './devices.ts';
+import { loadModel } from './loaded-model.ts';
+import { tinyPackage } from './test-package.ts';
+
+const infos = (available: ExecutionDevice[]): DeviceInfo[] =>
+  (['cpu', 'webgpu', 'cuda', 'dml', 'coreml'] as const).map((device) => ({ device, available: available.includes(device), detail: available.includes(device) ? 'ok' : `${device} missing` }));
+
+test('auto takes a working GPU provider first', async () => {
+  const tried: string[] = [];
+  const { choice } = await createSessionWithFallback('auto', async (d) => (tried.push(d), d), infos(['cpu', 'cuda']));
+  assert.deepEqual(choice, { device: 'cuda' });
+  assert.deepEqual(tried, ['cuda']);
+});
+
+test('auto falls back to the CPU when a listed GPU provider throws at creation, and says why', async () => {
+  const { session, choice } = await createSessionWithFallback(
+    'auto',
+    async (d) => {
+      if (d !== 'cpu') throw new Error(`${d} exploded`);
+      return d;
+    },
+    infos(['cpu', 'webgpu']),
+  );
+  assert.equal(session, 'cpu');
+  assert.equal(choice.device, 'cpu');
+  assert.match(choice.fallbackReason ?? '', /webgpu exploded/);
+  assert.match(choice.fallbackReason ?? '', /cuda missing/);
+});
+
+test('an explicit CPU request never records a fallback', async () => {
+  const { choice } = await createSessionWithFallback('cpu', async (d) => d, infos(['cpu']));
+  assert.deepEqual(choice, { device: 'cpu' });
+});
+
+test('the real probe lists the CPU as working and every device with a reason', async () => {
+  const devices = await listDevices();
+  assert.equal(devices.length, 5);
+  assert.equal(devices.find((d) => d.device === 'cpu')?.available, true);
+  for (const d of devices) if (!d.available) assert.ok(d.detail.length > 0);
+});
+
+test('loading on an unavailable GPU provider falls back to the CPU with a user-visible reason', async () => {
+  const devices = await listDevices();
+  const missing = devices.find((d) => d.device !== 'cpu' && !d.available);
+  if (!missing) return; // every provider works on this machine: nothing to fall back from
+  const loaded = await loadModel(await tinyPackage(), { device: missing.device, threads: 1, allowSpinning: false });
+  assert.ok(loaded.ok);
+  assert.equal(loaded.value.info.device, 'cpu');
+  assert.match(loaded.value.info.fallbackReason ?? '', new RegExp(missing.device));
+  await loaded.value.release();
+});
