@@ -9,20 +9,10 @@ import { appError, err, ok, toAppError, type Result } from '../../contract/error
 import { parseHymbaConfig, type HymbaConfig } from '../config/hymba-config.ts';
 import { checkHymbaTensors } from './hymba-tensors.ts';
 import { openSafetensorsSource, openShardedSafetensorsSource } from './safetensors-source.ts';
+import { CONFIG_FILE, SIDE_FILES, SINGLE_WEIGHTS_FILE, WEIGHTS_INDEX_FILE } from './checkpoint-files.ts';
 import type { HymbaCheckpoint, OpenCheckpoint } from './tensor-source.ts';
 
-export const CONFIG_FILE = 'config.json';
-export const SINGLE_WEIGHTS_FILE = 'model.safetensors';
-export const WEIGHTS_INDEX_FILE = 'model.safetensors.index.json';
-
-/** Tokenizer and generation files copied along with a model when present. */
-export const SIDE_FILES = [
-  'tokenizer.json',
-  'tokenizer_config.json',
-  'generation_config.json',
-  'special_tokens_map.json',
-  'added_tokens.json',
-] as const;
+export { CONFIG_FILE, SIDE_FILES, SINGLE_WEIGHTS_FILE, WEIGHTS_INDEX_FILE };
 
 /** Weight files of other formats that we recognise only to explain why they cannot be used. */
 const UNSUPPORTED_WEIGHTS = ['pytorch_model.bin', 'pytorch_model.bin.index.json', 'model.pt', 'consolidated.00.pth'];

@@ -9,7 +9,7 @@ import { open, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { AppFailure, appError, err, ok, toAppError, type Result } from '../../contract/errors.ts';
 import { DTYPE_BYTES } from './dtype.ts';
-import { SINGLE_WEIGHTS_FILE, WEIGHTS_INDEX_FILE } from './open-checkpoint.ts';
+import { SINGLE_WEIGHTS_FILE, WEIGHTS_INDEX_FILE } from './checkpoint-files.ts';
 import type { StoredDtype } from './tensor-source.ts';
 
 /** One tensor to write; `bytes()` is called once, when its turn comes, and must yield exactly its byte length. */
@@ -162,9 +162,4 @@ export async function writeSafetensorsWeights(
   } catch (caught) {
     return err(toAppError(caught, 'IO_ERROR'));
   }
-}
-
-/** Bytes of a float32 tensor encoded as one chunk: `{ ..., bytes: () => [encodeFromFloat32(values, dtype)] }`. */
-export function singleChunk(bytes: Uint8Array): () => Iterable<Uint8Array> {
-  return () => [bytes];
 }

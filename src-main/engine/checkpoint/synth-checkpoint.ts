@@ -8,7 +8,7 @@ import { chmod, copyFile, mkdir, readdir, readFile, rename, rm, rmdir, stat } fr
 import { basename, dirname, join, resolve } from 'node:path';
 import { appError, err, ok, toAppError, type Result } from '../../contract/errors.ts';
 import { parseHymbaConfig } from '../config/hymba-config.ts';
-import { CONFIG_FILE, SIDE_FILES } from './open-checkpoint.ts';
+import { CONFIG_FILE, SIDE_FILES } from './checkpoint-files.ts';
 import { writeSafetensorsWeights, type WriteProgress } from './safetensors-writer.ts';
 import { synthTensors } from './synth-weights.ts';
 import type { StoredDtype } from './tensor-source.ts';

@@ -68,7 +68,7 @@ function attend(config: HymbaConfig, q: Float64Array, cache: KvCache, position: 
       for (let i = 0; i < qkHeadDim; i++) dot += q[h * qkHeadDim + i]! * key[g * qkHeadDim + i]!;
       return dot * scale;
     });
-    const max = Math.max(...scores);
+    const max = scores.reduce((a, b) => Math.max(a, b), -Infinity);
     const weights = scores.map((s) => Math.exp(s - max));
     const total = weights.reduce((a, b) => a + b, 0);
     cache.values.forEach((value, j) => {
