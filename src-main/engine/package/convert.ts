@@ -36,6 +36,8 @@ export interface ConvertOptions {
   readonly id?: string;
   /** MatMulNBits accuracy_level for int4 (default 4: int8 activations, fastest on CPU). */
   readonly int4AccuracyLevel?: number;
+  /** Cache element type (default: float32 for fp32 weights, float16 otherwise). */
+  readonly cacheDtype?: CacheDtype;
   readonly onProgress?: (progress: ConvertProgress) => void;
   readonly signal?: AbortSignal;
   /** Checkpoint opener (default: the safetensors reader). */
@@ -114,7 +116,7 @@ async function writePackage(checkpoint: HymbaCheckpoint, temp: string, outDir: s
     onProgress?.({ phase: 'weights', tensorsDone, tensorsTotal, bytesDone, bytesTotal: weightBytes });
     return values;
   };
-  const cacheDtype = cacheDtypeFor(format);
+  const cacheDtype = options.cacheDtype ?? cacheDtypeFor(format);
   const graph = buildHymbaGraph(config, read, { format, int4AccuracyLevel: accuracyLevel, cacheType: cacheDtype });
   const written = await writeOnnxModel(temp, graph, { signal, metadata: { hymba_weight_format: format, hymba_cache_dtype: cacheDtype } });
 

@@ -1,0 +1,63 @@
+/**
+ * Accuracy of the fp16 and int4 weight formats on hymba-ref-a (random weights: a pessimistic case, since
+ * Gaussian weights have no slack for 4-bit rounding).
+ *
+ * Measured (2026-11-30, the fixture's two extended sequences, 113 positions, every logit):
+ *   fp16 (fp16 weights and cache)   max |Δlogit| 0.0064, top-1 agreement 100 %
+ *   int4 accuracy_level 0           max |Δlogit| 2.17,   top-1 agreement 69.9 %
+ *   int4 accuracy_level 4           max |Δlogit| 2.17,   top-1 agreement 69.0 %
+ * (logit std on this fixture ≈ 1.1). The thresholds below leave about 3–4× headroom for fp16 and 1.5×
+ * for int4. The int4 graph itself is checked exactly: with accuracy_level 0 it must equal a float32 graph
+ * over the dequantized weights, so every int4 error comes from rounding the weights, not from wiring.
+ */
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { dequantizeInt4, INT4_BLOCK, quantizeInt4 } from '../onnx/weight-encoding.ts';
+import type { ConvertedPackage } from '../package/convert.ts';
+import { measureWeightAccuracy } from './weight-accuracy.ts';
+import { convertOrThrow, FIXTURE_DIR, packageModel, temporaryFolder, transformingOpener } from './test-support.ts';
+
+const work = temporaryFolder('hymba-formats-');
+const reference = JSON.parse(readFileSync(join(FIXTURE_DIR, 'reference.json'), 'utf8')) as { cases: Record<string, { extended_input_ids: number[] }> };
+const sequences = Object.values(reference.cases).map((c) => c.extended_input_ids);
+let fp32: ConvertedPackage;
+
+before(async () => {
+  fp32 = await convertOrThrow(FIXTURE_DIR, join(work.dir, 'fp32'), { dtype: 'fp32' });
+});
+after(() => work.cleanup());
+
+const PROJECTION = /(mamba\.(in_proj|out_proj|x_proj\.0|dt_proj\.0)|moe\.experts\.0\.(gate|up|down)_proj)\.weight$|^model\.embed_tokens\.weight$/;
+
+/** What the int4 package computes with: projections and the embedding rounded through int4 blocks. */
+function int4RoundTrip(name: string, values: Float32Array, shape: readonly number[]): Float32Array {
+  if (!PROJECTION.test(name) || shape.length !== 2 || shape[1]! % INT4_BLOCK !== 0) return values;
+  return dequantizeInt4(quantizeInt4(values, shape[0]!, shape[1]!));
+}
+
+test('int4 graph (accuracy_level 0) equals a float32 graph over the dequantized weights within 1e-4', async () => {
+  const int4 = await convertOrThrow(FIXTURE_DIR, join(work.dir, 'int4-acc0'), { dtype: 'int4', int4AccuracyLevel: 0, cacheDtype: 'float32' });
+  const dequantized = await convertOrThrow(FIXTURE_DIR, join(work.dir, 'fp32-dequantized'), { dtype: 'fp32', open: transformingOpener(int4RoundTrip) });
+  // Both with a float32 cache, so only the int4 kernels differ.
+  const result = await measureWeightAccuracy(fp32.config, packageModel(dequantized), packageModel(int4), sequences, 'hymba-ref-a');
+  assert.ok(result.maxAbsLogitDiff <= 1e-4, `int4 vs dequantized fp32: ${result.maxAbsLogitDiff}`);
+  assert.equal(result.top1Agreement, 1);
+});
+
+test('fp16 weights and cache: max |Δlogit| <= 0.03 and top-1 agreement >= 98 % against fp32', async () => {
+  const fp16 = await convertOrThrow(FIXTURE_DIR, join(work.dir, 'fp16'), { dtype: 'fp16' });
+  assert.equal(fp16.manifest.cacheDtype, 'float16');
+  const result = await measureWeightAccuracy(fp32.config, packageModel(fp32), packageModel(fp16), sequences, 'hymba-ref-a');
+  assert.ok(result.maxAbsLogitDiff > 0, 'fp16 rounding must show');
+  assert.ok(result.maxAbsLogitDiff <= 0.03, `max |Δ| ${result.maxAbsLogitDiff}`);
+  assert.ok(result.top1Agreement >= 0.98, `top-1 ${result.top1Agreement}`);
+});
+
+test('int4 (default accuracy_level 4): max |Δlogit| <= 3.3 and top-1 agreement >= 55 % against fp32', async () => {
+  const int4 = await convertOrThrow(FIXTURE_DIR, join(work.dir, 'int4'), { dtype: 'int4' });
+  const result = await measureWeightAccuracy(fp32.config, packageModel(fp32), packageModel(int4), sequences, 'hymba-ref-a');
+  assert.ok(result.maxAbsLogitDiff <= 3.3, `max |Δ| ${result.maxAbsLogitDiff}`);
+  assert.ok(result.top1Agreement >= 0.55, `top-1 ${result.top1Agreement}`);
+});
