@@ -189,13 +189,20 @@ test('requests run one at a time; a full queue answers 429 and queued requests f
 });
 
 test('20 concurrent requests all finish or are refused with 429', async () => {
-  const results = await Promise.allSettled(
-    Array.from({ length: 20 }, (_, i) => client.chat.completions.create({ model: CHAT_MODEL.id, messages: [{ role: 'user', content: `n ${i}` }], stream: i % 2 === 0 })),
-  );
+  const ask = async (i: number): Promise<string> => {
+    const messages = [{ role: 'user' as const, content: `n ${i}` }];
+    if (i % 2 === 1) return (await client.chat.completions.create({ model: CHAT_MODEL.id, messages })).choices[0]?.message.content ?? '';
+    let text = '';
+    for await (const chunk of await client.chat.completions.create({ model: CHAT_MODEL.id, messages, stream: true })) text += chunk.choices[0]?.delta.content ?? '';
+    return text;
+  };
+  const results = await Promise.allSettled(Array.from({ length: 20 }, (_, i) => ask(i)));
   let finished = 0;
   for (const result of results) {
-    if (result.status === 'fulfilled') finished += 1;
-    else assert.ok(result.reason instanceof APIError && result.reason.status === 429, String(result.reason));
+    if (result.status === 'fulfilled') {
+      finished += 1;
+      assert.equal(result.value, 'Hello from the scripted engine');
+    } else assert.ok(result.reason instanceof APIError && result.reason.status === 429, String(result.reason));
   }
   assert.ok(finished >= 4, `at least the running request and the queue finish (got ${finished})`);
   assert.equal(backend.maxRunning, 1);

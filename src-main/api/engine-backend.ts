@@ -4,12 +4,12 @@
  * (ENGINE_BUSY before the first token is retried until the client gives up), and an aborted request
  * cancels its engine generation and waits for the engine to confirm before the stream ends.
  */
-import { stat } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ok, type AppError, type Result } from '../contract/errors.ts';
 import type { GenerationInput, LoadedModelInfo, SamplingParams } from '../contract/domain.ts';
 import type { EngineClient } from '../engine/process/engine-client.ts';
-import { readHymbaConfig } from '../engine/runtime/package-reader.ts';
+import { readHymbaConfig, readRuntimePackage } from '../engine/runtime/package-reader.ts';
 import type { ApiBackend, ApiGenerationEvent, ApiModel, ApiTokenCount } from './api-backend.ts';
 
 export interface EngineBackendOptions {
@@ -66,13 +66,26 @@ export function createEngineBackend(client: EngineClient, options: EngineBackend
 
 async function readPackageFacts(packageDir: string): Promise<PackageFacts> {
   const config = await readHymbaConfig(packageDir);
-  let created = 0;
+  return { created: await packageCreated(packageDir), metaTokens: config.ok ? config.value.numMetaTokens : 0 };
+}
+
+/** Unix seconds from the manifest's createdAt, else the manifest file's mtime, else 0. */
+async function packageCreated(packageDir: string): Promise<number> {
+  const manifestPath = join(packageDir, 'manifest.json');
   try {
-    created = Math.floor((await stat(join(packageDir, 'manifest.json'))).mtimeMs / 1000);
+    const manifest = JSON.parse(await readFile(manifestPath, 'utf8')) as { createdAt?: unknown };
+    const createdAt = typeof manifest.createdAt === 'string' ? Date.parse(manifest.createdAt) : NaN;
+    return Math.floor((Number.isFinite(createdAt) ? createdAt : (await stat(manifestPath)).mtimeMs) / 1000);
   } catch {
-    created = 0;
+    return 0;
   }
-  return { created, metaTokens: config.ok ? config.value.numMetaTokens : 0 };
+}
+
+/** The API's view of a model package folder (manifest id and kind), for hosts listing packages by path. */
+export async function readApiModel(packageDir: string): Promise<Result<ApiModel>> {
+  const info = await readRuntimePackage(packageDir);
+  if (!info.ok) return info;
+  return ok({ id: info.value.id, kind: info.value.kind, created: await packageCreated(info.value.dir) });
 }
 
 const cancelled: AppError = { code: 'CANCELLED', message: 'the request was cancelled' };

@@ -147,15 +147,15 @@ async function generate(
 
   try {
     for await (const event of backend.generate(request.input, sampling, signal)) {
-      if (signal.aborted) continue;
+      // After a disconnect the events still count (the engine confirms the cancel), but nothing is sent.
       if (event.type === 'token') {
         tally.completionTokens += 1;
-        if (sse && event.text.length > 0) {
+        if (sse && !signal.aborted && event.text.length > 0) {
           openStream();
           sse.send(objects.textChunk(request.endpoint, identity, event.text, null));
         }
       } else if (event.type === 'error') {
-        if (event.error.code === 'CANCELLED' && signal.aborted) break;
+        if (signal.aborted) break;
         return failWith(event.error);
       } else if (event.type === 'done') {
         tally.finishReason = event.finishReason;
