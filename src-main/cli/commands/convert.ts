@@ -4,6 +4,7 @@
  */
 import type { ModelKind, WeightFormat } from '../../contract/domain.ts';
 import { convertCheckpoint, type ConvertProgress } from '../../engine/package/convert.ts';
+import { recordPackageAccuracy } from '../../engine/parity/weight-accuracy.ts';
 import { intFlag, parseCliArgs } from '../args.ts';
 import type { CliCommand } from '../cli-command.ts';
 
@@ -12,13 +13,16 @@ const USAGE = `Usage: hymba convert <hf-dir> <out-dir> [--dtype fp32|fp16|int4] 
   --dtype          weight format (default int4: block-wise 4-bit, MatMulNBits; fp16 keeps 16-bit weights; fp32 is exact)
   --kind           base or instruct (default: instruct when tokenizer_config.json has a chat_template)
   --name           display name (default: the output folder's name)
-  --int4-accuracy  MatMulNBits accuracy_level for int4 (default 4: int8 activations, fastest; 0: float32 activations)`;
+  --int4-accuracy  MatMulNBits accuracy_level for int4 (default 4: int8 activations, fastest; 0: float32 activations)
+  --measure-accuracy  also convert to fp32 in a temporary folder and record max |Δlogit| and top-1 agreement
+                      of the chosen format in manifest.json (needs room for the fp32 copy)`;
 
 const FLAGS = {
   dtype: { type: 'string' },
   kind: { type: 'string' },
   name: { type: 'string' },
   'int4-accuracy': { type: 'string' },
+  'measure-accuracy': { type: 'boolean' },
 } as const;
 
 const FORMATS: readonly WeightFormat[] = ['fp32', 'fp16', 'int4'];
@@ -72,7 +76,15 @@ async function run(args: string[]): Promise<number> {
       console.error(`hymba convert: ${result.error.code}: ${result.error.message}`);
       return result.error.code === 'CANCELLED' ? 130 : 1;
     }
-    const m = result.value.manifest;
+    let m = result.value.manifest;
+    if (values['measure-accuracy'] === true && m.weightFormat !== 'fp32') {
+      const measured = await recordPackageAccuracy(positionals[0]!, result.value);
+      if (!measured.ok) console.error(`hymba convert: accuracy not measured: ${measured.error.message}`);
+      else {
+        m = { ...m, accuracy: measured.value };
+        console.log(`accuracy vs fp32: max |Δlogit| ${measured.value.maxAbsLogitDiff.toFixed(4)}, top-1 agreement ${(100 * measured.value.top1Agreement).toFixed(1)}% over ${measured.value.positions} positions`);
+      }
+    }
     const gb = (m.sizes.modelBytes + m.sizes.dataBytes) / 1e9;
     console.log(`converted ${m.parameterCount.toLocaleString('en-US')} parameters to ${m.weightFormat} (${m.kind}, cache ${m.cacheDtype}): ${result.value.dir} (${gb.toFixed(3)} GB) in ${((Date.now() - started) / 1000).toFixed(1)} s`);
     return 0;

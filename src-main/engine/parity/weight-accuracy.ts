@@ -5,7 +5,12 @@
  */
 import type { CacheDtype } from '../../contract/domain.ts';
 import type { HymbaConfig } from '../config/hymba-config.ts';
-import type { WeightAccuracy } from '../package/manifest.ts';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { err, ok, toAppError, type Result } from '../../contract/errors.ts';
+import { convertCheckpoint, type ConvertedPackage } from '../package/convert.ts';
+import { MANIFEST_FILE, type PackageManifest, type WeightAccuracy } from '../package/manifest.ts';
+import { MODEL_FILE } from '../package/onnx-writer.ts';
 import { argmaxRow, CachedRunner } from './cached-runner.ts';
 
 export interface PackageModel {
@@ -45,4 +50,32 @@ export async function measureWeightAccuracy(config: HymbaConfig, reference: Pack
     await cand.release();
   }
   return { reference: 'fp32', measuredOn, positions, maxAbsLogitDiff: maxAbs, top1Agreement: agree / positions };
+}
+
+/**
+ * Measures a converted package against an fp32 conversion of the same checkpoint (built in a temporary
+ * folder and removed afterwards) on `count` probe sequences of `length` tokens, and records the result
+ * as `accuracy` in the package's manifest.json.
+ */
+export async function recordPackageAccuracy(hfDir: string, converted: ConvertedPackage, count = 2, length = 48): Promise<Result<WeightAccuracy>> {
+  const work = await mkdtemp(join(dirname(converted.dir), '.accuracy-'));
+  try {
+    const fp32 = await convertCheckpoint(hfDir, join(work, 'fp32'), { dtype: 'fp32' });
+    if (!fp32.ok) return fp32;
+    const sequences = probeSequences(converted.config, count, length);
+    const accuracy = await measureWeightAccuracy(
+      converted.config,
+      { modelPath: join(fp32.value.dir, MODEL_FILE), cacheDtype: 'float32' },
+      { modelPath: join(converted.dir, MODEL_FILE), cacheDtype: converted.manifest.cacheDtype },
+      sequences,
+      `${count} probe sequences of ${length} tokens (no-cache forward, every position)`,
+    );
+    const manifest: PackageManifest = { ...converted.manifest, accuracy };
+    await writeFile(join(converted.dir, MANIFEST_FILE), `${JSON.stringify(manifest, null, 2)}\n`);
+    return ok(accuracy);
+  } catch (caught) {
+    return err(toAppError(caught, 'INTERNAL'));
+  } finally {
+    await rm(work, { recursive: true, force: true });
+  }
 }
