@@ -1,9 +1,9 @@
 /**
  * The raw link to an engine process: send requests, receive events, learn when it exits. The plain-Node
- * host forks a child process (here); Electron main uses a utilityProcess (src-main/electron/engine-channel.ts).
+ * host forks a child process through the engine's launcher; Electron main wraps a utilityProcess
+ * (src-main/electron/engine-channel.ts) in the same shape.
  */
-import { fork } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { nodeEngineLauncher, type EngineLauncher } from '../../engine/process/engine-launcher.ts';
 import type { EngineEvent, EngineReady, EngineRequest } from '../../engine/process/protocol.ts';
 
 export type EngineMessage = EngineEvent | EngineReady;
@@ -19,26 +19,21 @@ export interface EngineChannel {
 
 export type EngineChannelFactory = () => EngineChannel;
 
-/** The engine process entry point (owned by the engine; see src-main/engine/process/). */
-export const DEFAULT_ENGINE_ENTRY = new URL('../../engine/process/engine-process.ts', import.meta.url).pathname;
-
-/** Forks `entry` as a Node child process running TypeScript through tsx, talking over IPC. */
-export function forkEngineChannel(entry: string = DEFAULT_ENGINE_ENTRY): EngineChannelFactory {
+/** Adapts an engine launcher (Node fork or Electron utilityProcess) to a channel factory. */
+export function channelFromLauncher(launcher: EngineLauncher): EngineChannelFactory {
   return () => {
-    if (!existsSync(entry)) throw new Error(`Engine entry not found: ${entry}`);
-    const child = fork(entry, [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'], serialization: 'advanced' });
+    const handle = launcher();
     return {
-      get pid() {
-        return child.pid ?? null;
-      },
-      send: (request) => {
-        if (child.connected) child.send(request);
-      },
-      onMessage: (listener) => child.on('message', (message) => listener(message as EngineMessage)),
-      onExit: (listener) => child.once('exit', (code) => listener(code)),
-      kill: () => {
-        child.kill();
-      },
+      pid: handle.pid ?? null,
+      send: (request) => handle.postMessage(request),
+      onMessage: (listener) => handle.onMessage((message) => listener(message as EngineMessage)),
+      onExit: (listener) => handle.onExit((code) => listener(code)),
+      kill: () => handle.kill(),
     };
   };
+}
+
+/** The engine as a Node child process (engine-entry.ts through tsx). */
+export function forkEngineChannel(): EngineChannelFactory {
+  return channelFromLauncher(nodeEngineLauncher());
 }

@@ -20,7 +20,8 @@ export interface ConvertOptions {
   readonly outputDir: string;
   readonly id: string;
   readonly displayName: string;
-  readonly weightFormat: WeightFormat;
+  /** Absent: the converter's default. */
+  readonly weightFormat?: WeightFormat;
   readonly signal: AbortSignal;
   /** fraction 0..1 of the conversion. */
   readonly onProgress: (fraction: number, message: string) => void;
@@ -86,7 +87,7 @@ export function startImport(installedDir: string, request: ImportRequest, conver
         outputDir: temp,
         id,
         displayName,
-        weightFormat: request.weightFormat ?? 'fp32',
+        ...(request.weightFormat ? { weightFormat: request.weightFormat } : {}),
         signal: controller.signal,
         onProgress: (fraction, message) => send('converting', 0.05 + 0.85 * Math.min(1, Math.max(0, fraction)), message),
       });

@@ -1,0 +1,47 @@
+/** `hymba serve`: browser mode — the app on http://127.0.0.1 guarded by a per-launch token. */
+import type { CliCommand } from '../cli-command.ts';
+import { intFlag, parseCliArgs } from '../args.ts';
+
+const usage = `Usage: hymba serve [--port N] [--data-dir D]
+
+Runs Hymba Desk in your browser: the same app as the desktop window, served on 127.0.0.1.
+Prints one line with the address to open (it contains the per-launch token).
+
+  --port N       port to listen on (default 7860; 0 picks a free port)
+  --data-dir D   settings, conversations and models folder (default ~/.hymba-desk)`;
+
+export const command: CliCommand = {
+  summary: 'Run the app in a browser on 127.0.0.1 (browser mode)',
+  usage,
+  async run(args) {
+    const parsed = parseCliArgs(args, { port: { type: 'string' }, 'data-dir': { type: 'string' } });
+    if (!parsed.ok) {
+      console.error(`hymba serve: ${parsed.message}\n\n${usage}`);
+      return 2;
+    }
+    const port = intFlag(parsed.parsed.values.port, 'port', 0);
+    if (typeof port === 'string' || (port !== undefined && port > 65535)) {
+      console.error(`hymba serve: ${typeof port === 'string' ? port : '--port must be at most 65535'}`);
+      return 2;
+    }
+    const { startBrowserHost } = await import('../../web/browser-host.ts');
+    const dataDir = parsed.parsed.values['data-dir'];
+    let host;
+    try {
+      host = await startBrowserHost({ port: port ?? 7860, ...(typeof dataDir === 'string' ? { dataDir } : {}) });
+    } catch (caught) {
+      console.error(`hymba serve: ${caught instanceof Error ? caught.message : String(caught)}`);
+      return 1;
+    }
+    if (!host.startup.model) console.error(`hymba serve: starting with no model (${host.startup.modelError ?? 'assets/models is empty and none is installed'}); import one in Models.`);
+    else if (host.startup.modelError) console.error(`hymba serve: the model ${host.startup.model.id} could not be loaded: ${host.startup.modelError}`);
+    console.log(`Hymba Desk: ${host.bridge.url}`);
+    await new Promise<void>((resolve) => {
+      const stop = () => resolve();
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+    });
+    await host.close();
+    return 0;
+  },
+};

@@ -1,0 +1,72 @@
+/**
+ * Browser mode host: the app services in plain Node (conf settings, engine as a forked child process)
+ * plus the bridge server. Used by `hymba serve` and by the e2e suite.
+ */
+import { readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { AppServices, type StartupReport } from '../services/app-services.ts';
+import { forkEngineChannel, type EngineChannelFactory } from '../services/engine/engine-channel.ts';
+import type { ModelConverter } from '../services/models/import-model.ts';
+import { engineConverter } from '../services/models/engine-converter.ts';
+import { confSettingsBackend } from '../services/settings/settings-backend.ts';
+import { startBridgeServer, type RunningBridge } from './bridge-server.ts';
+import { createLaunchToken } from './launch-token.ts';
+
+export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+export interface BrowserHostOptions {
+  readonly port: number;
+  /** Settings and data folder; default ~/.hymba-desk. */
+  readonly dataDir?: string;
+  readonly rendererDir?: string;
+  readonly embeddedModelsDir?: string;
+  readonly engineChannel?: EngineChannelFactory;
+  readonly converter?: ModelConverter;
+}
+
+export interface BrowserHost {
+  readonly services: AppServices;
+  readonly bridge: RunningBridge;
+  readonly startup: StartupReport;
+  readonly token: string;
+  close(): Promise<void>;
+}
+
+export function defaultDataDir(): string {
+  return join(homedir(), '.hymba-desk');
+}
+
+function appVersion(): string {
+  try {
+    return (JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { version?: string }).version ?? '0.0.0';
+  } catch {
+    return '0.0.0';
+  }
+}
+
+export async function startBrowserHost(options: BrowserHostOptions): Promise<BrowserHost> {
+  const services = new AppServices({
+    host: 'browser',
+    version: appVersion(),
+    configDir: resolve(options.dataDir ?? defaultDataDir()),
+    embeddedModelsDir: options.embeddedModelsDir ?? join(REPO_ROOT, 'assets', 'models'),
+    engineChannel: options.engineChannel ?? forkEngineChannel(),
+    settingsBackend: confSettingsBackend,
+    converter: options.converter ?? engineConverter,
+  });
+  const startup = await services.start();
+  const token = createLaunchToken();
+  const bridge = await startBridgeServer({ api: services.api, token, rendererDir: options.rendererDir ?? join(REPO_ROOT, 'dist', 'renderer'), port: options.port });
+  return {
+    services,
+    bridge,
+    startup,
+    token,
+    close: async () => {
+      await bridge.close();
+      await services.dispose();
+    },
+  };
+}
