@@ -111,7 +111,14 @@ export async function generate(model: GenerationModel, request: GenerationReques
       reusedTokens = snapshot.tokens.length;
     }
     if (snapshot && snapshot.tokens.length === promptIds.length) logits = snapshot.logits.slice();
-    else logits = await model.forward.prefill(cache, promptIds.slice(reusedTokens), checkCancel);
+    else {
+      const boundary = turnBoundary(model, plan.value.input, promptIds, reusedTokens);
+      if (boundary > 0) {
+        const boundaryLogits = await model.forward.prefill(cache, promptIds.slice(reusedTokens, boundary), checkCancel);
+        model.snapshots.put(promptIds.slice(0, boundary), cache, boundaryLogits);
+      }
+      logits = await model.forward.prefill(cache, promptIds.slice(Math.max(boundary, reusedTokens)), checkCancel);
+    }
     prefillMs = performance.now() - prefillStart;
     model.snapshots.put(promptIds, cache, logits.slice());
     lastLogits = logits.slice();
@@ -174,4 +181,16 @@ export async function generate(model: GenerationModel, request: GenerationReques
     model.snapshots.put(fed, cache, lastLogits);
   }
   return ok({ finishReason, text, tokenIds: generatedIds, metrics: metrics() });
+}
+
+/**
+ * Where the last user message starts in `ids` (a snapshot there lets an edit of that message resume), or 0
+ * when there is no such boundary past the reused prefix with at least two tokens on each side.
+ */
+function turnBoundary(model: GenerationModel, input: GenerationInput, ids: readonly number[], reused: number): number {
+  if (input.mode !== 'chat') return 0;
+  const prefix = model.tokenizer.encodeTurnBoundary(input.messages);
+  if (!prefix || prefix.length - reused < 2 || ids.length - prefix.length < 2) return 0;
+  for (let i = 0; i < prefix.length; i++) if (prefix[i] !== ids[i]) return 0;
+  return prefix.length;
 }

@@ -123,6 +123,27 @@ test('snapshot rewind gives the same tokens as a fresh prefill (regenerate, edit
   assert.deepEqual(editedRun.tokenIds, (await run(fresh(), edited)).tokenIds);
 });
 
+test('editing the last message of a loaded conversation resumes at the turn boundary and matches a fresh prefill', async () => {
+  const history: ChatMessage[] = [
+    { role: 'system', content: 'You are terse.' },
+    { role: 'user', content: 'What is a lighthouse?' },
+    { role: 'assistant', content: 'A tower with a lamp that guides ships.' },
+    { role: 'user', content: 'Who keeps it?' },
+  ];
+  const m = fresh();
+  const run = async (target: LoadedModel, messages: ChatMessage[]) => {
+    const r = await generate(target, { input: { mode: 'chat', messages }, sampling: greedy, budgetBytes: 64 * 2 ** 20 });
+    assert.ok(r.ok);
+    return r.value;
+  };
+  await run(m, history);
+  const edited = [...history.slice(0, -1), { role: 'user' as const, content: 'How tall is it usually?' }];
+  const resumed = await run(m, edited);
+  const boundary = m.tokenizer.encodeTurnBoundary(edited)!.length;
+  assert.equal(resumed.metrics.reusedTokens, boundary);
+  assert.deepEqual(resumed.tokenIds, (await run(fresh(), edited)).tokenIds);
+});
+
 test('stop strings end generation and never appear in the text', async () => {
   const free = await generate(fresh(), { input: { mode: 'completion', prompt: 'Once upon a time' }, sampling: { ...greedy, maxTokens: 16 }, budgetBytes: 64 * 2 ** 20 });
   assert.ok(free.ok && free.value.text.length > 6);

@@ -61,12 +61,12 @@ export class TextTokenizer {
     return this.tokenizer.encode(text, { add_special_tokens: false }).ids;
   }
 
-  /** Renders the chat template (generation prompt appended) to a string. */
-  renderChat(messages: readonly ChatMessage[]): string {
+  /** Renders the chat template to a string (with the assistant generation prompt unless told otherwise). */
+  renderChat(messages: readonly ChatMessage[], addGenerationPrompt = true): string {
     if (!this.template) throw new AppFailure(appError('BAD_REQUEST', 'this model has no chat template; use completion mode'));
     return this.template.render({
       messages: messages.map((m) => ({ role: m.role, content: m.content })),
-      add_generation_prompt: true,
+      add_generation_prompt: addGenerationPrompt,
       bos_token: '',
       eos_token: '',
     });
@@ -76,6 +76,17 @@ export class TextTokenizer {
   encodeInput(input: GenerationInput): number[] {
     const text = input.mode === 'chat' ? this.renderChat(input.messages) : input.prompt;
     const ids = this.encodeText(text);
+    return this.addBos ? [this.bosTokenId!, ...ids] : ids;
+  }
+
+  /**
+   * Ids of the conversation before its last user message (BOS included, no generation prompt): the turn
+   * boundary where a snapshot lets an edit of the last message resume. Null when there is no earlier turn.
+   */
+  encodeTurnBoundary(messages: readonly ChatMessage[]): number[] | null {
+    const last = messages.length - 1;
+    if (last < 1 || messages[last]!.role !== 'user') return null;
+    const ids = this.encodeText(this.renderChat(messages.slice(0, last), false));
     return this.addBos ? [this.bosTokenId!, ...ids] : ids;
   }
 
