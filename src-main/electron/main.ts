@@ -1,0 +1,47 @@
+/**
+ * Electron main: thin glue. Builds the app services (plain Node) with Electron's settings store and a
+ * utilityProcess engine, serves the renderer on app://, wires IPC from the contract, opens the window.
+ */
+import { app, BrowserWindow } from 'electron';
+import { join } from 'node:path';
+import { AppServices } from '../services/app-services.ts';
+import { channelFromLauncher } from '../services/engine/engine-channel.ts';
+import { engineConverter } from '../services/models/engine-converter.ts';
+import { registerAppScheme, serveRenderer } from './app-protocol.ts';
+import { utilityEngineLauncher } from './engine-launcher.ts';
+import { wireIpc } from './ipc-wiring.ts';
+import { createMainWindow } from './main-window.ts';
+import { electronSettingsBackend } from './settings-backend.ts';
+
+/** dist/electron (this bundle's folder). */
+const here = __dirname;
+const resources = app.isPackaged ? process.resourcesPath : join(here, '..', '..');
+
+registerAppScheme();
+if (!app.requestSingleInstanceLock()) app.quit();
+
+async function launch(): Promise<void> {
+  const services = new AppServices({
+    host: 'electron',
+    version: app.getVersion(),
+    configDir: app.getPath('userData'),
+    embeddedModelsDir: join(resources, app.isPackaged ? 'models' : join('assets', 'models')),
+    engineChannel: channelFromLauncher(utilityEngineLauncher(join(here, 'engine.cjs'))),
+    settingsBackend: electronSettingsBackend,
+    converter: engineConverter,
+  });
+  serveRenderer(join(here, '..', 'renderer'));
+  const window = createMainWindow(join(here, 'preload.cjs'));
+  const unwire = wireIpc(services.api, window.webContents);
+  void services.start();
+  window.on('closed', () => unwire());
+  app.on('before-quit', () => void services.dispose());
+  app.on('second-instance', () => {
+    if (window.isMinimized()) window.restore();
+    window.focus();
+  });
+}
+
+app.on('window-all-closed', () => app.quit());
+app.on('web-contents-created', (_event, contents) => contents.setWindowOpenHandler(() => ({ action: 'deny' })));
+void app.whenReady().then(() => (BrowserWindow.getAllWindows().length === 0 ? launch() : undefined));
