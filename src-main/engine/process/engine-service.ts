@@ -40,7 +40,8 @@ export class EngineService {
       case 'unload':
         return this.reply(request.id, await this.engine.unload());
       case 'configure': {
-        const changesDevice = request.settings.device !== undefined || request.settings.threads !== undefined;
+        const { device, threads, allowSpinning } = request.settings;
+        const changesDevice = device !== undefined || threads !== undefined || allowSpinning !== undefined;
         if (this.engine.busy && changesDevice) return this.fail(request.id, appError('ENGINE_BUSY', 'device and thread changes wait until the running generation ends'));
         return this.reply(request.id, await this.engine.configure(request.settings));
       }

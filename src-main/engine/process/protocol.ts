@@ -26,6 +26,8 @@ export interface EngineSettings {
   readonly threads: number;
   /** Memory budget for the cache, in bytes. */
   readonly cacheBudgetBytes: number;
+  /** Let idle intra-op threads spin (faster on an idle machine, slower under contention). Default false. */
+  readonly allowSpinning?: boolean;
 }
 
 export type EngineRequest =
@@ -37,7 +39,10 @@ export type EngineRequest =
       readonly type: 'generate';
       readonly input: GenerationInput;
       readonly sampling: SamplingParams;
-      /** Conversation whose snapshots may be reused (regenerate / edit last turn). */
+      /**
+       * Conversation whose snapshots may be reused (regenerate / edit last turn). Snapshots are matched by
+       * token prefix, so reuse also works without a key; the key is informational.
+       */
       readonly sessionKey?: string;
     }
   | { readonly id: string; readonly type: 'cancel'; readonly targetId: string }

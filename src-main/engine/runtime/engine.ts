@@ -47,7 +47,7 @@ export class Engine {
     const loaded = await loadModel(packageDir, {
       device: settings.device,
       threads: settings.threads,
-      allowSpinning: this.options.allowSpinning ?? false,
+      allowSpinning: settings.allowSpinning ?? this.options.allowSpinning ?? false,
       ...(this.options.prefillChunk ? { prefillChunk: this.options.prefillChunk } : {}),
     });
     if (!loaded.ok) return loaded;
@@ -66,7 +66,8 @@ export class Engine {
 
   async configure(changes: Partial<EngineSettings>): Promise<Result<EngineStatus>> {
     const next = { ...this.currentSettings, ...changes };
-    const reload = this.model !== null && (next.device !== this.currentSettings.device || next.threads !== this.currentSettings.threads);
+    const current = this.currentSettings;
+    const reload = this.model !== null && (next.device !== current.device || next.threads !== current.threads || next.allowSpinning !== current.allowSpinning);
     this.currentSettings = next;
     if (reload && this.model) {
       const reloaded = await this.load(this.model.pkg.dir, next);
