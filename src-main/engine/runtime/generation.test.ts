@@ -8,7 +8,6 @@ import { DEFAULT_SAMPLING, type ChatMessage, type SamplingParams } from '../../c
 import { cacheBytesAt, slidingCapacity } from './cache-layout.ts';
 import { Engine } from './engine.ts';
 import { generate } from './generation-loop.ts';
-import { HymbaForward } from './model-forward.ts';
 import { loadModel, type LoadedModel } from './loaded-model.ts';
 import { SnapshotStore } from './snapshot-store.ts';
 import { tinyPackage } from './test-package.ts';
@@ -33,11 +32,10 @@ const longPrompt = 'The quick brown fox jumps over the lazy dog while seven wiza
 
 test('chunked prefill gives the same logits as one-shot prefill (1e-4) and sliding layers never exceed meta + W + chunk', async () => {
   const ids = model.tokenizer.encodeInput({ mode: 'completion', prompt: longPrompt });
-  const { config, cacheDtype } = model.pkg;
+  const { config } = model.pkg;
   assert.ok(ids.length > config.slidingWindow + 4, 'the prompt must be longer than the window');
-  const runner = (model.forward as unknown as { runner: ConstructorParameters<typeof HymbaForward>[0] }).runner;
-  const oneShot = new HymbaForward(runner, config, cacheDtype, 4096);
-  const chunked = new HymbaForward(runner, config, cacheDtype, 5);
+  const oneShot = model.forward.withPrefillChunk(4096);
+  const chunked = model.forward.withPrefillChunk(5);
   const a = model.metaCache.fork();
   const b = model.metaCache.fork();
   const logitsA = await oneShot.prefill(a, ids);

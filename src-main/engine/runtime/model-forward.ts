@@ -85,6 +85,11 @@ export class HymbaForward {
     return cache;
   }
 
+  /** The same graph with another prefill chunk size (shares the session). */
+  withPrefillChunk(chunk: number): HymbaForward {
+    return new HymbaForward(this.runner, this.config, this.cacheDtype, chunk);
+  }
+
   release(): Promise<void> {
     return this.runner.release();
   }

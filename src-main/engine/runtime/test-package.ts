@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { mkdir, readFile, rm, writeFile, copyFile } from 'node:fs/promises';
+import { copyFile, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -85,7 +85,6 @@ export async function tinyPackage(options: TinyModelOptions = {}): Promise<strin
   const converted = await convertCheckpoint(join(work, 'hf'), join(work, 'pkg'), { dtype: format, kind: options.base ? 'base' : 'instruct', displayName: `tiny-${key}` });
   if (!converted.ok) throw new Error(`convert failed: ${converted.error.message}`);
   await rm(packageDir, { recursive: true, force: true });
-  const { rename } = await import('node:fs/promises');
   await rename(join(work, 'pkg'), packageDir);
   await rm(work, { recursive: true, force: true });
   return packageDir;
