@@ -13,6 +13,7 @@ import { engineConverter } from '../services/models/engine-converter.ts';
 import { confSettingsBackend } from '../services/settings/settings-backend.ts';
 import { startBridgeServer, type RunningBridge } from './bridge-server.ts';
 import { createLaunchToken } from './launch-token.ts';
+import { ensureRendererBuilt } from './renderer-build.ts';
 
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -24,6 +25,8 @@ export interface BrowserHostOptions {
   readonly embeddedModelsDir?: string;
   readonly engineChannel?: EngineChannelFactory;
   readonly converter?: ModelConverter;
+  /** Build dist/renderer first when it is missing or stale (default true when rendererDir is not given). */
+  readonly buildRenderer?: boolean;
 }
 
 export interface BrowserHost {
@@ -47,6 +50,11 @@ function appVersion(): string {
 }
 
 export async function startBrowserHost(options: BrowserHostOptions): Promise<BrowserHost> {
+  const rendererDir = options.rendererDir ?? join(REPO_ROOT, 'dist', 'renderer');
+  if (options.buildRenderer ?? options.rendererDir === undefined) {
+    const problem = ensureRendererBuilt(REPO_ROOT, rendererDir);
+    if (problem) console.error(`hymba serve: ${problem}`);
+  }
   const services = new AppServices({
     host: 'browser',
     version: appVersion(),
@@ -58,7 +66,7 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
   });
   const startup = await services.start();
   const token = createLaunchToken();
-  const bridge = await startBridgeServer({ api: services.api, token, rendererDir: options.rendererDir ?? join(REPO_ROOT, 'dist', 'renderer'), port: options.port });
+  const bridge = await startBridgeServer({ api: services.api, token, rendererDir, port: options.port });
   return {
     services,
     bridge,
