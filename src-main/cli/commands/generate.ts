@@ -112,7 +112,7 @@ async function run(args: string[]): Promise<number> {
     const { text, metrics, finishReason } = result.value;
     if (v.json === true) {
       const { cache, ...rest } = metrics;
-      console.log(JSON.stringify({ text, finishReason, device: model.device, ...(model.fallbackReason ? { fallbackReason: model.fallbackReason } : {}), metrics: { ...rest, cacheBytes: cache.total, cache } }, null, 2));
+      console.log(JSON.stringify({ text, finishReason, device: model.device, loadMs: model.loadMs, ...(model.fallbackReason ? { fallbackReason: model.fallbackReason } : {}), metrics: { ...rest, cacheBytes: cache.total, cache } }, null, 2));
     } else {
       process.stdout.write('\n');
       console.error(
