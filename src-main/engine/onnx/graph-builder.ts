@@ -97,9 +97,20 @@ export class SubgraphBuilder {
     return name;
   }
 
-  /** Declares a graph output, renaming `value` through an Identity when the names differ. */
+  /**
+   * Declares a graph output. A value produced by a node of this graph is renamed in place (no copy);
+   * anything else (an input, an initializer, a value already exposed) goes through an Identity.
+   */
   output(name: string, value: string, type: ElementType, dims: readonly Dim[]): void {
-    if (value !== name) this.nodes.push({ opType: 'Identity', input: [value], output: [name], name: `${name}/Identity`, domain: '' });
+    if (value !== name) {
+      const producer = this.nodes.find((n) => n.output?.includes(value));
+      if (producer && !this.outputs.some((o) => o.name === value)) {
+        producer.output = producer.output!.map((o) => (o === value ? name : o));
+        for (const n of this.nodes) n.input = n.input!.map((i) => (i === value ? name : i));
+      } else {
+        this.nodes.push({ opType: 'Identity', input: [value], output: [name], name: `${name}/Identity`, domain: '' });
+      }
+    }
     this.outputs.push(valueInfo(name, type, dims));
   }
 
