@@ -1,18 +1,7 @@
 /** The one app window, with Electron's security baseline (isolation, sandbox, no navigation or popups). */
 import { BrowserWindow, shell } from 'electron';
 import { APP_ORIGIN } from './app-protocol.ts';
-
-/** Hosts whose links may open in the OS browser. */
-export const EXTERNAL_LINK_ALLOWLIST: readonly string[] = ['huggingface.co', 'github.com', 'developer.nvidia.com', 'onnxruntime.ai'];
-
-export function isAllowedExternal(url: string): boolean {
-  try {
-    const parsed = new URL(url);
-    return parsed.protocol === 'https:' && EXTERNAL_LINK_ALLOWLIST.some((host) => parsed.hostname === host || parsed.hostname.endsWith(`.${host}`));
-  } catch {
-    return false;
-  }
-}
+import { isAllowedExternal } from './external-links.ts';
 
 export function createMainWindow(preloadPath: string): BrowserWindow {
   const window = new BrowserWindow({
