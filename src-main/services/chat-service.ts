@@ -19,7 +19,7 @@ import type { ConversationMode } from '../contract/api-types.ts';
 import type { SamplingParams } from '../contract/domain.ts';
 import { appError, err, ok, toAppError, type Result } from '../contract/errors.ts';
 import type { ConversationStore } from './conversations/conversation-store.ts';
-import { buildGenerationInput } from './conversations/prompt-builder.ts';
+import { buildGenerationInput, promptMessages } from './conversations/prompt-builder.ts';
 import { Emitter } from './emitter.ts';
 import type { EngineSupervisor } from './engine/engine-supervisor.ts';
 import type { MetricsService } from './metrics/metrics-service.ts';
@@ -183,11 +183,11 @@ export class ChatService {
     this.store.replaceInMemory({ ...c, messages: c.messages.map((m) => (m.id === messageId ? { ...m, ...change } : m)) });
   }
 
-  /** Marks the oldest `count` prompt messages as dropped from the context. */
+  /** Marks the oldest `count` messages that went into the prompt (the engine never drops the system prompt). */
   private markDropped(conversationId: string, count: number): string[] {
     if (!this.store.has(conversationId)) return [];
     const c = this.store.get(conversationId);
-    const ids = c.messages.filter((m) => m.status !== 'streaming').slice(0, count).map((m) => m.id);
+    const ids = promptMessages(c.messages.filter((m) => m.status !== 'streaming')).slice(0, count).map((m) => m.id);
     this.store.replaceInMemory({ ...c, messages: c.messages.map((m) => (ids.includes(m.id) ? { ...m, droppedFromContext: true } : m)) });
     return ids;
   }

@@ -11,7 +11,7 @@ export function modeForKind(kind: ModelKind): ConversationMode {
 }
 
 /** Messages that go into the prompt: finished turns and the text of cancelled or interrupted replies. */
-function promptMessages(messages: readonly StoredMessage[]): StoredMessage[] {
+export function promptMessages(messages: readonly StoredMessage[]): StoredMessage[] {
   return messages.filter((m) => m.status !== 'failed' && !(m.role === 'assistant' && m.content === ''));
 }
 

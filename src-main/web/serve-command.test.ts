@@ -1,0 +1,60 @@
+/**
+ * `hymba serve` as a user runs it: one stdout line with the address and token, a working bridge behind it,
+ * a clean exit on SIGTERM, and usage errors for bad flags.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const repo = fileURLToPath(new URL('../../', import.meta.url));
+const bin = join(repo, 'bin', 'hymba.mjs');
+
+test('serve prints exactly one line with a tokenized 127.0.0.1 URL and answers API calls', async () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'hymba-serve-'));
+  const child = spawn(process.execPath, [bin, 'serve', '--port', '0', '--data-dir', dataDir], { cwd: repo, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  try {
+    const line = await new Promise<string>((resolve, reject) => {
+      child.stdout.on('data', (chunk: Buffer) => {
+        stdout += chunk.toString();
+        if (stdout.includes('\n')) resolve(stdout.split('\n')[0] as string);
+      });
+      void exited.then((code) => reject(new Error(`serve exited early (${code}): ${stderr}`)));
+    });
+    const match = /^Hymba Desk: http:\/\/127\.0\.0\.1:(\d+)\/\?token=([A-Za-z0-9_-]{20,})$/.exec(line);
+    assert.ok(match, line);
+    const [, port, token] = match;
+    const invoke = (method: string) =>
+      fetch(`http://127.0.0.1:${port}/api/invoke`, { method: 'POST', headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` }, body: JSON.stringify({ method, args: [] }) });
+    const info = (await (await invoke('settings.getAppInfo')).json()) as { ok: boolean; value: { host: string; dataDir: string } };
+    assert.deepEqual([info.ok, info.value.host, info.value.dataDir], [true, 'browser', dataDir]);
+    const active = (await (await invoke('models.getActiveModel')).json()) as { value: { status: string } };
+    const embedded = readdirSync(join(repo, 'assets', 'models')).filter((name) => !name.startsWith('.'));
+    if (embedded.length === 0) {
+      assert.equal(active.value.status, 'none');
+      assert.match(stderr, /starting with no model/);
+    } else assert.equal(active.value.status, 'ready', stderr);
+    const page = await fetch(`http://127.0.0.1:${port}/`);
+    assert.equal(page.status, 200);
+  } finally {
+    child.kill('SIGTERM');
+    assert.equal(await exited, 0);
+    assert.equal(stdout.trim().split('\n').length, 1, 'exactly one stdout line');
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+});
+
+test('bad flags are usage errors', () => {
+  const badPort = spawnSync(process.execPath, [bin, 'serve', '--port', 'abc'], { cwd: repo, encoding: 'utf8' });
+  assert.equal(badPort.status, 2);
+  assert.match(badPort.stderr, /--port must be an integer/);
+  const unknown = spawnSync(process.execPath, [bin, 'serve', '--prot', '1'], { cwd: repo, encoding: 'utf8' });
+  assert.equal(unknown.status, 2);
+});
