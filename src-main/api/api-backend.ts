@@ -34,7 +34,7 @@ export interface ApiTokenCount {
  * `done` and finishReason 'cancelled', or with an error of code CANCELLED.
  */
 export type ApiGenerationEvent =
-  | { readonly type: 'token'; readonly text: string; readonly tokenId: number }
+  | { readonly type: 'token'; readonly text: string }
   | { readonly type: 'contextDrop'; readonly drop: ContextDrop }
   | { readonly type: 'done'; readonly finishReason: FinishReason; readonly text: string; readonly metrics: GenerationMetrics }
   | { readonly type: 'error'; readonly error: AppError };

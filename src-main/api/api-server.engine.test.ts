@@ -1,6 +1,7 @@
 /**
  * The API server on the REAL engine (engine process, onnxruntime-node) with a tiny package built by
- * `hymba synth` + `hymba convert`, driven by the official `openai` client over HTTP on 127.0.0.1.
+ * `hymba synth` + `hymba convert`, driven by the official `openai` client over HTTP on 127.0.0.1. The
+ * engine is reached the way the app reaches it: through the services' EngineSupervisor.
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -9,11 +10,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import OpenAI, { APIError } from 'openai';
 import type { EngineSettings } from '../engine/process/protocol.ts';
-import { EngineClient } from '../engine/process/engine-client.ts';
-import { nodeEngineLauncher } from '../engine/process/engine-launcher.ts';
+import { forkEngineChannel } from '../services/engine/engine-channel.ts';
+import { EngineSupervisor } from '../services/engine/engine-supervisor.ts';
+import { DEFAULT_SAMPLING } from '../contract/domain.ts';
 import type { ApiModel } from './api-backend.ts';
 import { createApiServer, type RunningApiServer } from './api-server.ts';
 import { createEngineBackend, readApiModel } from './engine-backend.ts';
+import { enginePortFromSupervisor } from './engine-port.ts';
 import type { ApiRequestMetrics } from './request-metrics.ts';
 import { buildTinyPackages, type TinyPackages } from './tiny-packages.test-support.ts';
 
@@ -25,7 +28,7 @@ let workDir: string;
 let packages: TinyPackages;
 let instruct: ApiModel;
 let base: ApiModel;
-let engine: EngineClient;
+let engine: EngineSupervisor;
 let server: RunningApiServer;
 let client: OpenAI;
 const reported: ApiRequestMetrics[] = [];
@@ -36,10 +39,9 @@ before(async () => {
   const models = await Promise.all([readApiModel(packages.instructDir), readApiModel(packages.baseDir)]);
   assert.ok(models[0].ok && models[1].ok);
   [instruct, base] = [models[0].value, models[1].value];
-  engine = new EngineClient(nodeEngineLauncher());
-  await engine.start();
-  assert.ok((await engine.load(packages.instructDir, SETTINGS)).ok);
-  const backend = createEngineBackend(engine, { listModels: async () => [instruct, base] });
+  engine = new EngineSupervisor(forkEngineChannel(), SETTINGS);
+  assert.ok((await engine.load(packages.instructDir)).ok);
+  const backend = createEngineBackend(enginePortFromSupervisor(engine), { listModels: async () => [instruct, base] });
   const started = await createApiServer({ backend, port: 0, token: TOKEN, queueLimit: 4, onRequestMetrics: (m) => reported.push(m) });
   assert.ok(started.ok);
   server = started.value;
@@ -47,14 +49,17 @@ before(async () => {
 });
 
 after(async () => {
-  await server?.close();
-  if (engine) {
-    const status = await engine.status();
-    assert.ok(status.ok);
-    assert.equal(status.value.busy, false, 'no engine work may be left running');
-    await engine.stop();
+  try {
+    await server?.close();
+    if (engine) {
+      const status = await engine.status();
+      assert.ok(status.ok);
+      assert.equal(status.value.busy, false, 'no engine work may be left running');
+    }
+  } finally {
+    engine?.stop();
+    if (workDir) rmSync(workDir, { recursive: true, force: true });
   }
-  if (workDir) rmSync(workDir, { recursive: true, force: true });
 });
 
 const greedy = { temperature: 0, max_tokens: 8 } as const;
@@ -128,7 +133,7 @@ test('bad requests get the right status codes', async () => {
 });
 
 test('completions on a base model, streamed and not', async () => {
-  assert.ok((await engine.load(packages.baseDir, SETTINGS)).ok);
+  assert.ok((await engine.load(packages.baseDir)).ok);
   try {
     const whole = await client.completions.create({ model: base.id, prompt: 'Once upon a time', ...greedy });
     assert.equal(whole.object, 'text_completion');
@@ -138,7 +143,7 @@ test('completions on a base model, streamed and not', async () => {
     for await (const chunk of stream) streamed += chunk.choices[0]?.text ?? '';
     assert.equal(streamed, whole.choices[0]?.text);
   } finally {
-    assert.ok((await engine.load(packages.instructDir, SETTINGS)).ok);
+    assert.ok((await engine.load(packages.instructDir)).ok);
   }
 });
 
@@ -178,4 +183,24 @@ test('a client disconnect cancels its generation on the engine', async () => {
   assert.ok(status.ok && !status.value.busy);
   const next = await client.chat.completions.create({ model: instruct.id, messages: hello, ...greedy });
   assert.equal(next.usage?.completion_tokens, 8, 'the engine serves the next request');
+});
+
+test("API requests wait while the app's own chat holds the engine", async () => {
+  let chatFinished = false;
+  const chat = engine.generate({ mode: 'chat', messages: hello }, { ...DEFAULT_SAMPLING, temperature: 0, maxTokens: 150 }, 'conversation-1', {
+    onToken: () => undefined,
+    onContextDrop: () => undefined,
+    onProgress: () => undefined,
+  });
+  void chat.done.then(() => (chatFinished = true));
+  let chatFinishedFirst = false;
+  const reply = await client.chat.completions
+    .create({ model: instruct.id, messages: hello, ...greedy })
+    .then((completion) => ((chatFinishedFirst = chatFinished), completion))
+    .finally(() => chat.done);
+  assert.equal(chatFinishedFirst, true, 'the API reply came after the chat ended');
+  const chatResult = await chat.done;
+  assert.ok(chatResult.ok);
+  assert.equal(chatResult.value.metrics.generatedTokens, 150);
+  assert.equal(reply.usage?.completion_tokens, 8);
 });

@@ -1,16 +1,16 @@
 /**
- * ApiBackend on top of an EngineClient (engine/process): what `hymba serve --api` and the app's engine
- * supervisor hand to the API server. Generation waits while the app's own chat holds the engine
- * (ENGINE_BUSY before the first token is retried until the client gives up), and an aborted request
- * cancels its engine generation and waits for the engine to confirm before the stream ends.
+ * ApiBackend on top of the engine (through an EnginePort: the engine process client or the app's engine
+ * supervisor). Generation waits while the app's own chat holds the engine (ENGINE_BUSY before the first
+ * token is retried until the client gives up), and an aborted request cancels its engine generation and
+ * waits for the engine to confirm before its event stream ends.
  */
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ok, type AppError, type Result } from '../contract/errors.ts';
 import type { GenerationInput, LoadedModelInfo, SamplingParams } from '../contract/domain.ts';
-import type { EngineClient } from '../engine/process/engine-client.ts';
 import { readHymbaConfig, readRuntimePackage } from '../engine/runtime/package-reader.ts';
 import type { ApiBackend, ApiGenerationEvent, ApiModel, ApiTokenCount } from './api-backend.ts';
+import type { EnginePort, EngineStreamEvent } from './engine-port.ts';
 
 export interface EngineBackendOptions {
   /** Every installed model (the model registry); default: only the loaded model. */
@@ -27,7 +27,7 @@ interface PackageFacts {
 
 const DEFAULT_BUSY_RETRY_MS = 100;
 
-export function createEngineBackend(client: EngineClient, options: EngineBackendOptions = {}): ApiBackend {
+export function createEngineBackend(engine: EnginePort, options: EngineBackendOptions = {}): ApiBackend {
   const facts = new Map<string, Promise<PackageFacts>>();
   const factsOf = (info: LoadedModelInfo): Promise<PackageFacts> => {
     let known = facts.get(info.packageDir);
@@ -38,7 +38,7 @@ export function createEngineBackend(client: EngineClient, options: EngineBackend
     return known;
   };
   const loaded = async (): Promise<LoadedModelInfo | null> => {
-    const status = await client.status();
+    const status = await engine.status();
     return status.ok ? status.value.model : null;
   };
   const activeModel = async (): Promise<ApiModel | null> => {
@@ -48,19 +48,21 @@ export function createEngineBackend(client: EngineClient, options: EngineBackend
 
   return {
     activeModel,
-    listModels: options.listModels ?? (async () => {
-      const active = await activeModel();
-      return active ? [active] : [];
-    }),
+    listModels:
+      options.listModels ??
+      (async () => {
+        const active = await activeModel();
+        return active ? [active] : [];
+      }),
     countTokens: async (input: GenerationInput): Promise<Result<ApiTokenCount>> => {
-      const count = await client.countTokens(input);
+      const count = await engine.countTokens(input);
       if (!count.ok) return count;
       const info = await loaded();
       const metaTokens = info ? (await factsOf(info)).metaTokens : 0;
-      // The engine counts the prompt without the meta prefix but the limit in positions (meta included).
+      // The engine counts the prompt without the meta prefix but gives the limit in positions (meta included).
       return ok({ tokens: count.value.tokens, maxContextTokens: Math.max(0, count.value.maxContextTokens - metaTokens) });
     },
-    generate: (input, sampling, signal) => generateOnEngine(client, input, sampling, signal, options.busyRetryMs ?? DEFAULT_BUSY_RETRY_MS),
+    generate: (input, sampling, signal) => generateOnEngine(engine, input, sampling, signal, options.busyRetryMs ?? DEFAULT_BUSY_RETRY_MS),
   };
 }
 
@@ -91,7 +93,7 @@ export async function readApiModel(packageDir: string): Promise<Result<ApiModel>
 const cancelled: AppError = { code: 'CANCELLED', message: 'the request was cancelled' };
 
 async function* generateOnEngine(
-  client: EngineClient,
+  engine: EnginePort,
   input: GenerationInput,
   sampling: SamplingParams,
   signal: AbortSignal,
@@ -102,27 +104,27 @@ async function* generateOnEngine(
       yield { type: 'error', error: cancelled };
       return;
     }
-    const handle = client.generate(input, sampling);
+    const events = new EventBuffer();
+    const running = engine.generate(input, sampling, (event) => events.push(event));
     let settled = false;
-    const cancel = (): void => handle.cancel();
+    const outcome = running.result.then((result) => {
+      settled = true;
+      events.close();
+      return result;
+    });
+    const cancel = (): void => running.cancel();
     signal.addEventListener('abort', cancel, { once: true });
     try {
       let streamed = false;
-      for await (const event of handle.events) {
-        if (event.type === 'token') {
-          streamed = true;
-          yield { type: 'token', text: event.text, tokenId: event.tokenId };
-        } else if (event.type === 'contextDrop') {
-          yield { type: 'contextDrop', drop: event.drop };
-        } else if (event.type === 'done') {
-          settled = true;
-          yield { type: 'done', finishReason: event.finishReason, text: event.text, metrics: event.metrics };
-          return;
-        }
+      for await (const event of events) {
+        streamed ||= event.type === 'token';
+        yield event;
       }
-      const result = await handle.result;
-      settled = true;
-      if (result.ok) return;
+      const result = await outcome;
+      if (result.ok) {
+        yield { type: 'done', finishReason: result.value.finishReason, text: result.value.text, metrics: result.value.metrics };
+        return;
+      }
       if (result.error.code === 'ENGINE_BUSY' && !streamed) {
         if (await pause(busyRetryMs, signal)) continue;
         yield { type: 'error', error: cancelled };
@@ -133,9 +135,39 @@ async function* generateOnEngine(
     } finally {
       signal.removeEventListener('abort', cancel);
       if (!settled) {
-        handle.cancel();
-        await handle.result;
+        running.cancel();
+        await outcome;
       }
+    }
+  }
+}
+
+/** Callback events turned into an async iterable that ends when closed. */
+class EventBuffer implements AsyncIterable<EngineStreamEvent> {
+  private readonly items: EngineStreamEvent[] = [];
+  private closed = false;
+  private wake: (() => void) | null = null;
+
+  push(event: EngineStreamEvent): void {
+    this.items.push(event);
+    this.wake?.();
+  }
+
+  close(): void {
+    this.closed = true;
+    this.wake?.();
+  }
+
+  async *[Symbol.asyncIterator](): AsyncIterator<EngineStreamEvent> {
+    for (;;) {
+      const next = this.items.shift();
+      if (next) {
+        yield next;
+        continue;
+      }
+      if (this.closed) return;
+      await new Promise<void>((resolve) => (this.wake = resolve));
+      this.wake = null;
     }
   }
 }

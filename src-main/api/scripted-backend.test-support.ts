@@ -87,7 +87,7 @@ export class ScriptedBackend implements ApiBackend {
         }
         const piece = WORDS[i % WORDS.length] ?? '';
         text += piece;
-        yield { type: 'token', text: piece, tokenId: i };
+        yield { type: 'token', text: piece };
       }
       const finishReason = length < this.replyTokens ? 'length' : 'stop';
       yield { type: 'done', finishReason, text, metrics: metrics(promptTokens, length) };
