@@ -33,19 +33,42 @@ export function argmax(logits: Float32Array): number {
 }
 
 /**
- * Candidates after temperature and top-k, sorted by descending logit. With top-k off, tokens whose
- * probability is below e^-30 of the best token's are left out (they can never be drawn in float32 anyway).
+ * Candidates after temperature and top-k, sorted by descending logit (ties: lower id first). With top-k off,
+ * tokens whose probability is below e^-30 of the best token's are left out (they can never be drawn in
+ * float32 anyway), and with min-p on, tokens below its threshold are dropped before sorting. With top-k on, a bounded sorted insert keeps the k best in one pass over the vocabulary.
  */
-export function topCandidates(logits: Float32Array, temperature: number, topK: number): Candidate[] {
-  const scaled = (v: number): number => v / temperature;
+export function topCandidates(logits: Float32Array, temperature: number, topK: number, minP = 0): Candidate[] {
   let max = -Infinity;
   for (let i = 0; i < logits.length; i++) if (logits[i]! > max) max = logits[i]!;
-  const floor = max - 30 * temperature;
-  let candidates: Candidate[] = [];
-  for (let i = 0; i < logits.length; i++) if (logits[i]! >= floor) candidates.push({ id: i, value: scaled(logits[i]!) });
-  candidates.sort((x, y) => y.value - x.value || x.id - y.id);
-  if (topK > 0 && candidates.length > topK) candidates = candidates.slice(0, topK);
-  return candidates;
+  // min-p in logit space: p >= minP · p_max  ⇔  logit >= max + T · ln(minP) (same tokens, found before sorting)
+  const floor = Math.max(max - 30 * temperature, minP > 0 ? max + temperature * Math.log(minP) : -Infinity);
+  const kept: Candidate[] = [];
+  if (topK <= 0) {
+    for (let i = 0; i < logits.length; i++) if (logits[i]! >= floor) kept.push({ id: i, value: logits[i]! });
+    kept.sort((x, y) => y.value - x.value || x.id - y.id);
+  } else {
+    insertTopK(logits, floor, topK, kept);
+  }
+  for (const c of kept) c.value /= temperature;
+  return kept;
+}
+
+/** One pass keeping the k largest logits >= floor in `kept`, sorted descending (stable on ties). */
+function insertTopK(logits: Float32Array, floor: number, k: number, kept: Candidate[]): void {
+  for (let i = 0; i < logits.length; i++) {
+    const v = logits[i]!;
+    if (v < floor) continue;
+    if (kept.length === k && v <= kept[k - 1]!.value) continue;
+    let lo = 0;
+    let hi = kept.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (kept[mid]!.value >= v) lo = mid + 1;
+      else hi = mid;
+    }
+    kept.splice(lo, 0, { id: i, value: v });
+    if (kept.length > k) kept.pop();
+  }
 }
 
 /** Replaces logits by softmax probabilities (candidates sorted, descending). */

@@ -26,7 +26,7 @@ export class TokenSampler {
   sample(logits: Float32Array, context: readonly number[]): number {
     applyRepetitionPenalty(logits, context.slice(-REPETITION_WINDOW), this.params.repetitionPenalty);
     if (this.params.temperature <= 0) return argmax(logits);
-    let candidates = topCandidates(logits, this.params.temperature, this.params.topK);
+    let candidates = topCandidates(logits, this.params.temperature, this.params.topK, this.params.minP);
     softmaxInPlace(candidates);
     candidates = applyTopP(applyMinP(candidates, this.params.minP), this.params.topP);
     let total = 0;

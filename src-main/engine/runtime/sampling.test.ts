@@ -43,6 +43,15 @@ test('top-k, min-p and top-p narrow the candidates as specified', () => {
   assert.deepEqual(applyTopP([...candidates], 0.8).map((c) => c.id), [1, 2]);
 });
 
+test('the min-p prefilter keeps exactly the tokens min-p keeps', () => {
+  const logits = logitsOf([0, -1, -2, -3, -4, -5]);
+  const direct = topCandidates(logits, 0.8, 0, 0.1).map((c) => c.id);
+  const late = topCandidates(logits, 0.8, 0);
+  softmaxInPlace(late);
+  assert.deepEqual(direct, applyMinP(late, 0.1).map((c) => c.id));
+  assert.ok(direct.length > 1 && direct.length < 6);
+});
+
 test('sampling follows the distribution and the same seed draws the same sequence', () => {
   const draw = (seed: number): number[] => {
     const sampler = new TokenSampler(params({ temperature: 1, topK: 0, topP: 1, minP: 0 }), seededRandom(seed));
