@@ -195,8 +195,8 @@ const partialSampling = s.object({
 });
 const device = s.oneOf(['auto', 'cpu', 'webgpu', 'cuda', 'dml', 'coreml'] as const);
 const weightFormat = s.oneOf(['fp32', 'fp16', 'int4'] as const);
-/** 16 MiB .. 64 GiB. */
-export const MEMORY_BUDGET_RANGE = { min: 16 * 2 ** 20, max: 64 * 2 ** 30 } as const;
+/** 1 MiB .. 64 GiB (small budgets matter for small models; the engine rejects one that cannot hold its fixed state). */
+export const MEMORY_BUDGET_RANGE = { min: 2 ** 20, max: 64 * 2 ** 30 } as const;
 const memoryBudgetBytes = s.number({ ...MEMORY_BUDGET_RANGE, integer: true });
 const MAX_MESSAGE_CHARS = 200_000;
 

@@ -169,3 +169,30 @@ test('an engine crash mid-reply fails only that reply; the engine restarts and r
   value(await services.api.chat.sendMessage({ conversationId: conversation.id, content: 'After the crash' }));
   assert.equal((await finished).finishReason, 'length');
 });
+
+test('a small budget drops the oldest turns and marks them; the draft count sees the budget', async () => {
+  value(services.settings.update({ memoryBudgetBytes: 2 ** 20 }));
+  const conversation = value(await services.api.chat.createConversation({ title: 'Long history' }));
+  const paragraph = (n: number) => `Paragraph ${n}: ${'lorem ipsum dolor sit amet '.repeat(60)}`;
+  const draft = value(await services.api.chat.countDraftTokens({ conversationId: conversation.id, draft: paragraph(0) }));
+  assert.ok(draft.draftTokens > 200 && draft.contextTokens > draft.draftTokens && draft.maxContextTokens < 2000, JSON.stringify(draft));
+  const estimate = value(await services.api.settings.estimateContext({ memoryBudgetBytes: 2 ** 20 }));
+  assert.equal(estimate.fitsTokens, draft.maxContextTokens, '"fits N tokens" agrees with the engine');
+  let dropEvent: unknown = null;
+  const stopDrops = services.api.chat.onDidDropContext((event) => (dropEvent = event));
+  for (let i = 1; i <= 4 && dropEvent === null; i++) {
+    const finished = next<GenerationFinishedEvent>(services.api.chat.onDidFinishGeneration);
+    value(await services.api.chat.sendMessage({ conversationId: conversation.id, content: paragraph(i) }));
+    await finished;
+  }
+  stopDrops();
+  assert.ok(dropEvent, 'the conversation outgrew the budget');
+  const { droppedMessageIds, drop } = dropEvent as { droppedMessageIds: string[]; drop: { droppedMessages: number } };
+  assert.equal(droppedMessageIds.length, drop.droppedMessages);
+  await services.chat.settle();
+  const messages = value(await services.api.chat.getConversation({ conversationId: conversation.id })).messages;
+  assert.deepEqual(messages.filter((m) => m.droppedFromContext).map((m) => m.id), droppedMessageIds);
+  assert.equal(messages[0]?.id, droppedMessageIds[0], 'the oldest message is the first dropped');
+  const gauge = value(await services.api.chat.countDraftTokens({ conversationId: conversation.id, draft: paragraph(9) }));
+  assert.equal(gauge.wouldDrop, true);
+});
