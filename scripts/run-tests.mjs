@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Runs every *.test.ts under src-main/, src-renderer/ and tests/ with node's test runner (through tsx).
 // Usage: node scripts/run-tests.mjs [path-filter ...]   e.g. `npm test -- engine/checkpoint`
-import { readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { spawnSync } from 'node:child_process';
 
@@ -19,7 +19,7 @@ function collect(dir, out) {
   return out;
 }
 
-const files = roots.flatMap((r) => collect(join(root, r), [])).filter((f) => filters.length === 0 || filters.some((x) => f.includes(x))).sort();
+const files = roots.filter((r) => existsSync(join(root, r))).flatMap((r) => collect(join(root, r), [])).filter((f) => filters.length === 0 || filters.some((x) => f.includes(x))).sort();
 if (files.length === 0) {
   console.error('no test files matched');
   process.exit(1);
