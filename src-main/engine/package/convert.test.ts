@@ -101,6 +101,17 @@ test('an existing non-empty output folder is refused untouched', async () => {
   assert.deepEqual(readdirSync(out), ['keep.txt']);
 });
 
+test('a folder named Base stays base although its tokenizer ships a chat template (as Hymba-1.5B-Base does)', async () => {
+  const hf = join(work.dir, 'Hymba-1.5B-Base');
+  mkdirSync(hf);
+  copyFileSync(join(FIXTURE_DIR, 'config.json'), join(hf, 'config.json'));
+  symlinkSync(join(FIXTURE_DIR, 'model.safetensors'), join(hf, 'model.safetensors'));
+  writeFileSync(join(hf, 'tokenizer_config.json'), JSON.stringify({ chat_template: '{{ messages }}' }));
+  const result = await convertCheckpoint(hf, join(work.dir, 'named-base'), { dtype: 'fp16' });
+  assert.ok(result.ok, JSON.stringify(!result.ok && result.error));
+  assert.equal(result.value.manifest.kind, 'base');
+});
+
 test('kind is inferred as instruct from a chat_template, and --kind overrides it', async () => {
   const hf = join(work.dir, 'hf-instruct');
   mkdirSync(hf);

@@ -52,7 +52,17 @@ export interface ConvertedPackage {
 
 export const cacheDtypeFor = (format: WeightFormat): CacheDtype => (format === 'fp32' ? 'float32' : 'float16');
 
+/**
+ * base | instruct when not given. The real Hymba-1.5B-Base tokenizer_config also ships a chat template, so a
+ * template alone does not make a model Instruct: the name (`_name_or_path` in config.json, else the folder name)
+ * decides first, and the template only when the name says neither.
+ */
 async function inferKind(checkpoint: HymbaCheckpoint): Promise<ModelKind> {
+  const nameOrPath = checkpoint.rawConfig._name_or_path;
+  for (const name of [typeof nameOrPath === 'string' ? nameOrPath : '', basename(checkpoint.dir)]) {
+    if (/instruct|chat/i.test(name)) return 'instruct';
+    if (/base/i.test(name)) return 'base';
+  }
   const path = checkpoint.sideFiles.get('tokenizer_config.json');
   if (!path) return 'base';
   const raw = JSON.parse(await readFile(path, 'utf8')) as Record<string, unknown>;
