@@ -1,6 +1,7 @@
 /**
  * A small SVG line chart for live series (tokens/s over the last minute). Own drawing, no chart library.
  */
+import { useEffect, useRef, useState, type RefObject } from 'react';
 import { formatTick, linePath, niceTicks, type ChartPoint } from './chart-scale.ts';
 
 export interface ChartSeries {
@@ -22,18 +23,36 @@ export interface TimeSeriesChartProps {
   readonly formatValue?: (value: number) => string;
 }
 
-const WIDTH = 640;
-const HEIGHT = 220;
-const BOX = { left: 64, top: 12, width: WIDTH - 76, height: HEIGHT - 40 };
+const DEFAULT_WIDTH = 640;
+const HEIGHT = 200;
+
+/** Tracks an element's width so the SVG is drawn 1:1 in CSS pixels (text never stretches). */
+function useWidth(): [RefObject<HTMLElement | null>, number] {
+  const ref = useRef<HTMLElement | null>(null);
+  const [width, setWidth] = useState(DEFAULT_WIDTH);
+  useEffect(() => {
+    const element = ref.current;
+    if (!element || typeof ResizeObserver === 'undefined') return;
+    const observer = new ResizeObserver((entries) => {
+      const measured = Math.round(entries[0]?.contentRect.width ?? 0);
+      if (measured > 0) setWidth(measured);
+    });
+    observer.observe(element);
+    return () => observer.disconnect();
+  }, []);
+  return [ref, width];
+}
 
 export function TimeSeriesChart({ series, unit, now, windowMs, testId, label, formatValue = formatTick }: TimeSeriesChartProps) {
   const peak = Math.max(0, ...series.flatMap((s) => s.points.filter((p) => p.t >= now - windowMs).map((p) => p.v)));
   const ticks = niceTicks(peak || 1);
   const yMax = ticks[ticks.length - 1] ?? 1;
   const seconds = Math.round(windowMs / 1000);
+  const [ref, WIDTH] = useWidth();
+  const BOX = { left: 64, top: 12, width: Math.max(40, WIDTH - 76), height: HEIGHT - 40 };
   return (
-    <figure className="chart" data-testid={testId}>
-      <svg viewBox={`0 0 ${WIDTH} ${HEIGHT}`} role="img" aria-label={label}>
+    <figure className="chart" data-testid={testId} ref={ref}>
+      <svg viewBox={`0 0 ${WIDTH} ${HEIGHT}`} width={WIDTH} height={HEIGHT} role="img" aria-label={label}>
         {ticks.map((tick) => {
           const y = BOX.top + BOX.height - (tick / yMax) * BOX.height;
           return (

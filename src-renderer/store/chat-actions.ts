@@ -6,7 +6,7 @@ import type { AppError, Result } from '../../src-main/contract/errors.ts';
 import type { ConversationsChangedEvent, GenerationHandle, SamplingParams } from '../../src-main/contract/ipc.ts';
 import { getSlice, updateSlice } from './app-store.ts';
 import { getApi } from './api-binding.ts';
-import { conversationLoaded, generationStarted } from './chat-slice.ts';
+import { conversationLoaded, generationStarted, type GenerationStart } from './chat-slice.ts';
 import { errorToast } from './ui-slice.ts';
 import { showToast, showView } from './ui-actions.ts';
 
@@ -29,9 +29,10 @@ export async function openConversation(conversationId: string): Promise<void> {
 
 /** Fetches the service's copy of a conversation if it is still the open one. */
 export async function reloadConversation(conversationId: string): Promise<void> {
+  const revision = getSlice('chat').revision;
   const result = await getApi().chat.getConversation({ conversationId });
   if (!result.ok) return fail(result.error, 'Could not open the conversation');
-  updateSlice('chat', (s) => conversationLoaded(s, result.value));
+  updateSlice('chat', (s) => conversationLoaded(s, result.value, revision));
   void refreshDraftCount();
 }
 
@@ -74,14 +75,14 @@ export async function refreshDraftCount(): Promise<void> {
   updateSlice('chat', (s) => (s.openId === openId && s.draft === draft ? { ...s, draftCount: result.value } : s));
 }
 
-async function startGeneration(call: Promise<Result<GenerationHandle>>, kind: 'send' | 'regenerate' | 'edit', content?: string): Promise<boolean> {
+async function startGeneration(call: Promise<Result<GenerationHandle>>, start: GenerationStart): Promise<boolean> {
   const result = await call;
   if (!result.ok) {
     updateSlice('chat', (s) => ({ ...s, error: result.error }));
     fail(result.error);
     return false;
   }
-  updateSlice('chat', (s) => generationStarted(s, result.value, kind, content));
+  updateSlice('chat', (s) => generationStarted(s, result.value, start));
   return true;
 }
 
@@ -92,7 +93,7 @@ export async function sendDraft(): Promise<void> {
   const conversationId = getSlice('chat').openId ?? (await newConversation());
   if (!conversationId) return;
   updateSlice('chat', (s) => ({ ...s, draft: '', draftCount: null }));
-  const started = await startGeneration(getApi().chat.sendMessage({ conversationId, content }), 'send', content);
+  const started = await startGeneration(getApi().chat.sendMessage({ conversationId, content }), { kind: 'send', content });
   if (!started) updateSlice('chat', (s) => ({ ...s, draft: s.draft === '' ? content : s.draft }));
 }
 
@@ -106,7 +107,7 @@ export async function stopGeneration(): Promise<void> {
 export async function regenerate(): Promise<void> {
   const { openId, running } = getSlice('chat');
   if (!openId || running) return;
-  await startGeneration(getApi().chat.regenerate({ conversationId: openId }), 'regenerate');
+  await startGeneration(getApi().chat.regenerate({ conversationId: openId }), { kind: 'regenerate' });
 }
 
 export function startEditing(messageId: string | null): void {
@@ -116,7 +117,7 @@ export function startEditing(messageId: string | null): void {
 export async function editAndResend(messageId: string, content: string): Promise<void> {
   const { openId, running } = getSlice('chat');
   if (!openId || running || !content.trim()) return;
-  await startGeneration(getApi().chat.editAndResend({ conversationId: openId, messageId, content }), 'edit', content);
+  await startGeneration(getApi().chat.editAndResend({ conversationId: openId, messageId, content }), { kind: 'edit', messageId, content });
 }
 
 export async function renameConversation(conversationId: string, title: string): Promise<void> {
@@ -125,7 +126,8 @@ export async function renameConversation(conversationId: string, title: string):
   const result = await getApi().chat.renameConversation({ conversationId, title: trimmed });
   if (!result.ok) return fail(result.error, 'Could not rename');
   updateSlice('chat', (s) => ({
-    ...conversationLoaded(s, result.value),
+    ...s,
+    open: s.open?.id === conversationId ? { ...s.open, title: result.value.title } : s.open,
     conversations: s.conversations.map((c) => (c.id === conversationId ? { ...c, title: result.value.title } : c)),
   }));
 }
@@ -157,7 +159,7 @@ export async function setSystemPrompt(systemPrompt: string): Promise<void> {
   if (!openId || open?.systemPrompt === systemPrompt) return;
   const result = await getApi().chat.setSystemPrompt({ conversationId: openId, systemPrompt });
   if (!result.ok) return fail(result.error, 'Could not save the system prompt');
-  updateSlice('chat', (s) => conversationLoaded(s, result.value));
+  updateSlice('chat', (s) => (s.open?.id === openId ? { ...s, open: { ...s.open, systemPrompt: result.value.systemPrompt } } : s));
   void refreshDraftCount();
 }
 
@@ -166,7 +168,7 @@ export async function setConversationSampling(sampling: Partial<SamplingParams>)
   if (!openId) return;
   const result = await getApi().chat.setGenerationSettings({ conversationId: openId, sampling });
   if (!result.ok) return fail(result.error, 'Could not save the generation settings');
-  updateSlice('chat', (s) => conversationLoaded(s, result.value));
+  updateSlice('chat', (s) => (s.open?.id === openId ? { ...s, open: { ...s.open, sampling: result.value.sampling } } : s));
 }
 
 export async function searchConversations(query: string): Promise<void> {

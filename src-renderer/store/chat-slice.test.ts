@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import type { StoredMessage } from '../../src-main/contract/ipc.ts';
 import { appStore, getSlice, resetAppStore } from './app-store.ts';
 import { connectStore } from './api-binding.ts';
-import { displayedContent } from './chat-slice.ts';
+import { conversationLoaded, displayedContent } from './chat-slice.ts';
 import { deleteConversation, editAndResend, regenerate, sendDraft, setDraft, stopGeneration } from './chat-actions.ts';
 import { createFakeApi, emptyConversation, type FakeApi } from './testing/fake-hymba-api.ts';
 
@@ -183,4 +183,25 @@ test('delete removes the conversation and the toast action restores it', async (
   assert.ok(fake.calls.some((c) => c.method === 'chat.undoDelete'));
   assert.equal(getSlice('chat').conversations.some((c) => c.id === id), true);
   assert.equal(getSlice('chat').openId, id);
+});
+
+test('a conversation fetched before a live event does not roll the view back', async () => {
+  setDraft('first');
+  await sendDraft();
+  const chat = getSlice('chat');
+  const running = chat.running;
+  assert.ok(running && chat.open);
+  const staleCopy = { ...chat.open, messages: chat.open.messages.slice(0, 1) };
+  const revisionAtFetch = chat.revision;
+  fake.emit('chat.finished', {
+    conversationId: running.conversationId,
+    messageId: running.assistantMessageId,
+    requestId: running.requestId,
+    finishReason: 'stop',
+    message: finalMessage(running.assistantMessageId, 'done'),
+  });
+  appStore.setState({ chat: conversationLoaded(getSlice('chat'), staleCopy, revisionAtFetch) });
+  assert.equal(getSlice('chat').open?.messages[1]?.content, 'done');
+  appStore.setState({ chat: conversationLoaded(getSlice('chat'), staleCopy, getSlice('chat').revision) });
+  assert.equal(getSlice('chat').open?.messages.length, 1);
 });

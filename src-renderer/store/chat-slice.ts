@@ -37,6 +37,11 @@ export interface ChatState {
   /** The user message being edited in place. */
   readonly editingMessageId: string | null;
   readonly error: AppError | null;
+  /**
+   * Bumped by every change the live events make to the open conversation. A fetched copy is applied only
+   * if no event changed it while the fetch was in flight, so a slow answer never rolls the view back.
+   */
+  readonly revision: number;
 }
 
 export const initialChatState = (): ChatState => ({
@@ -54,6 +59,7 @@ export const initialChatState = (): ChatState => ({
   lastDrop: null,
   editingMessageId: null,
   error: null,
+  revision: 0,
 });
 
 function withoutKey(record: Readonly<Record<string, string>>, key: string): Record<string, string> {
@@ -72,31 +78,41 @@ function placeholder(id: string): StoredMessage {
   return { id, role: 'assistant', content: '', createdAt: Date.now(), status: 'streaming' };
 }
 
-/** The service's copy of a conversation replaces ours; streamed text of a still-running reply is kept. */
-export function conversationLoaded(state: ChatState, conversation: Conversation): ChatState {
+/**
+ * The service's copy of a conversation replaces ours, unless it is stale: fetched at an older revision
+ * (pass the revision read when the request was sent; omit it for answers to our own mutations).
+ */
+export function conversationLoaded(state: ChatState, conversation: Conversation, fetchedAtRevision?: number): ChatState {
   if (state.openId !== conversation.id) return state;
+  if (fetchedAtRevision !== undefined && fetchedAtRevision !== state.revision) return state;
   return { ...state, open: conversation };
 }
 
-/** Shows a started generation at once: the user's message (if new) and an empty reply that streams in. */
-export function generationStarted(state: ChatState, handle: GenerationHandle, kind: 'send' | 'regenerate' | 'edit', content?: string): ChatState {
+/** What started a generation, as far as the view needs to know. */
+export type GenerationStart =
+  | { readonly kind: 'send'; readonly content: string }
+  | { readonly kind: 'regenerate' }
+  | { readonly kind: 'edit'; readonly messageId: string; readonly content: string };
+
+/** Shows a started generation at once: the user's message (new or edited) and an empty reply that streams in. */
+export function generationStarted(state: ChatState, handle: GenerationHandle, start: GenerationStart): ChatState {
   let open = state.open;
   if (open && open.id === handle.conversationId) {
     let messages = [...open.messages];
-    if (kind === 'regenerate') {
+    if (start.kind === 'regenerate') {
       const last = messages[messages.length - 1];
       if (last?.role === 'assistant') messages = messages.slice(0, -1);
-    } else if (kind === 'edit') {
-      const index = messages.findIndex((m) => m.id === handle.userMessageId);
+    } else if (start.kind === 'edit') {
+      const index = messages.findIndex((m) => m.id === start.messageId);
       const edited = messages[index];
-      if (edited) messages = [...messages.slice(0, index), { ...edited, content: content ?? edited.content }];
-    } else if (handle.userMessageId && content !== undefined) {
-      messages.push({ id: handle.userMessageId, role: 'user', content, createdAt: Date.now(), status: 'complete' });
+      if (edited) messages = [...messages.slice(0, index), { ...edited, content: start.content }];
+    } else if (handle.userMessageId) {
+      messages.push({ id: handle.userMessageId, role: 'user', content: start.content, createdAt: Date.now(), status: 'complete' });
     }
     messages.push(placeholder(handle.assistantMessageId));
     open = { ...open, messages };
   }
-  return { ...state, open, running: handle, editingMessageId: null, error: null };
+  return { ...state, open, running: handle, editingMessageId: null, error: null, revision: state.revision + 1 };
 }
 
 export function tokenReceived(state: ChatState, event: TokenEvent): ChatState {
@@ -107,7 +123,7 @@ export function tokenReceived(state: ChatState, event: TokenEvent): ChatState {
 function finished(state: ChatState, requestId: string, conversationId: string, message: StoredMessage): ChatState {
   const open = state.open && state.open.id === conversationId ? replaceMessage(state.open, message) : state.open;
   const running = state.running?.requestId === requestId ? null : state.running;
-  return { ...state, open, running, streamed: withoutKey(state.streamed, message.id) };
+  return { ...state, open, running, streamed: withoutKey(state.streamed, message.id), revision: state.revision + 1 };
 }
 
 export function generationFinished(state: ChatState, event: GenerationFinishedEvent): ChatState {
@@ -125,7 +141,7 @@ export function contextDropped(state: ChatState, event: ContextDropEvent): ChatS
     state.open && state.open.id === event.conversationId
       ? { ...state.open, messages: state.open.messages.map((m) => (dropped.has(m.id) ? { ...m, droppedFromContext: true } : m)) }
       : state.open;
-  return { ...state, open, lastDrop: event };
+  return { ...state, open, lastDrop: event, revision: state.revision + 1 };
 }
 
 /** The text to show for a message: the streamed text while it is being written. */

@@ -10,6 +10,8 @@ import { SendIcon, StopIcon } from '../common/icons.tsx';
 import { ContextGauge } from './context-gauge.tsx';
 
 const MAX_ROWS = 12;
+/** The last focus request acted on, kept across mounts so a remount does not replay an old request. */
+let handledFocusRequest = 0;
 
 export function Composer() {
   const draft = useApp((s) => s.chat.draft);
@@ -22,8 +24,15 @@ export function Composer() {
   const inputRef = useRef<HTMLTextAreaElement>(null);
 
   useEffect(() => {
+    if (focusRequest <= handledFocusRequest) return;
+    handledFocusRequest = focusRequest;
     inputRef.current?.focus();
-  }, [focusRequest, openId]);
+  }, [focusRequest]);
+
+  useEffect(() => {
+    const focused = document.activeElement;
+    if (!focused || focused === document.body) inputRef.current?.focus();
+  }, [openId]);
 
   useEffect(() => {
     const timer = window.setTimeout(() => void refreshDraftCount(), 300);

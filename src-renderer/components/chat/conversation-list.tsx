@@ -7,6 +7,9 @@ import { requestComposerFocus } from '../../store/ui-actions.ts';
 import { formatRelativeTime } from '../common/format.ts';
 import { EditIcon, PlusIcon, SearchIcon, TrashIcon } from '../common/icons.tsx';
 
+/** The last Ctrl/Cmd+K request acted on, kept across mounts so a remount does not replay an old request. */
+let handledSearchFocus = 0;
+
 function ConversationItem({ summary, active }: { summary: ConversationSummary; active: boolean }) {
   const [renaming, setRenaming] = useState(false);
   const [title, setTitle] = useState(summary.title);
@@ -46,7 +49,7 @@ function ConversationItem({ summary, active }: { summary: ConversationSummary; a
             {summary.title}
           </span>
           <span className="conversation-meta">
-            {summary.preview ? <span className="conversation-preview">{summary.preview}</span> : <span className="faint">No messages yet</span>}
+            {summary.messageCount === 0 ? <span className="faint conversation-preview">No messages yet</span> : <span className="conversation-preview">{summary.preview}</span>}
             <span className="conversation-time">{formatRelativeTime(summary.updatedAt, Date.now())}</span>
           </span>
         </button>
@@ -82,7 +85,8 @@ export function ConversationList() {
   const [text, setText] = useState(query);
 
   useEffect(() => {
-    if (focusRequest > 0) {
+    if (focusRequest > handledSearchFocus) {
+      handledSearchFocus = focusRequest;
       searchRef.current?.focus();
       searchRef.current?.select();
     }

@@ -92,6 +92,7 @@ export const MessageItem = memo(function MessageItem({ message, isLastReply, mod
             {isUser ? <p className="plain-text">{content}</p> : <MarkdownView source={content} />}
             {streaming ? <span className="typing-caret" data-testid="streaming-caret" aria-label="Writing" /> : null}
             {streaming && content === '' ? <span className="faint thinking">Thinking…</span> : null}
+            {!streaming && !isUser && content === '' && !message.error ? <span className="faint">(no text: the model ended its reply at once)</span> : null}
           </div>
         )}
         {message.error ? <div className="error-text message-error">{message.error.message}</div> : null}

@@ -43,29 +43,31 @@ function ModelRow({ model }: { model: ModelSummary }) {
         <span className="mono">{model.weightFormat}</span>
       </td>
       <td className="num">{formatBytes(model.cacheBytesPerToken)}</td>
-      <td className="model-actions">
-        {activeStatus === 'ready' ? (
-          <span className="badge success" data-testid="active-badge">
-            Active
-          </span>
-        ) : activeStatus === 'loading' ? (
-          <span className="badge">Loading…</span>
-        ) : (
-          <button type="button" className="button small" data-testid="activate-button" disabled={busy} onClick={() => void activateModel(model.id)}>
-            Use
+      <td>
+        <div className="model-actions">
+          {activeStatus === 'ready' ? (
+            <span className="badge success" data-testid="active-badge">
+              Active
+            </span>
+          ) : activeStatus === 'loading' ? (
+            <span className="badge">Loading…</span>
+          ) : (
+            <button type="button" className="button small" data-testid="activate-button" disabled={busy} onClick={() => void activateModel(model.id)}>
+              Use
+            </button>
+          )}
+          <button
+            type="button"
+            className="icon-button"
+            aria-label={`Delete ${model.displayName}`}
+            data-testid="delete-model-button"
+            disabled={model.source === 'embedded' || isActive}
+            title={model.source === 'embedded' ? 'Built-in models cannot be deleted' : isActive ? 'Switch to another model first' : 'Delete'}
+            onClick={() => askDeleteModel(model.id)}
+          >
+            <TrashIcon />
           </button>
-        )}
-        <button
-          type="button"
-          className="icon-button"
-          aria-label={`Delete ${model.displayName}`}
-          data-testid="delete-model-button"
-          disabled={model.source === 'embedded' || isActive}
-          title={model.source === 'embedded' ? 'Built-in models cannot be deleted' : isActive ? 'Switch to another model first' : 'Delete'}
-          onClick={() => askDeleteModel(model.id)}
-        >
-          <TrashIcon />
-        </button>
+        </div>
       </td>
     </tr>
   );
