@@ -84,8 +84,11 @@ export async function tinyPackage(options: TinyModelOptions = {}): Promise<strin
   if (!synth.ok) throw new Error(`synth failed: ${synth.error.message}`);
   const converted = await convertCheckpoint(join(work, 'hf'), join(work, 'pkg'), { dtype: format, kind: options.base ? 'base' : 'instruct', displayName: `tiny-${key}` });
   if (!converted.ok) throw new Error(`convert failed: ${converted.error.message}`);
-  await rm(packageDir, { recursive: true, force: true });
-  await rename(join(work, 'pkg'), packageDir);
+  try {
+    await rename(join(work, 'pkg'), packageDir); // atomic: the folder is complete or absent
+  } catch (caught) {
+    if (!existsSync(join(packageDir, 'manifest.json'))) throw caught; // otherwise a parallel run finished first
+  }
   await rm(work, { recursive: true, force: true });
   return packageDir;
 }
