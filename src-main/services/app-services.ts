@@ -39,7 +39,7 @@ export interface StartupReport {
 }
 
 /** Wraps a service call so a thrown error becomes an error value. */
-async function guard<T>(run: () => Promise<Result<T>> | Result<T>): Promise<Result<T>> {
+async function guardCall<T>(run: () => Promise<Result<T>> | Result<T>): Promise<Result<T>> {
   try {
     return await run();
   } catch (caught) {
@@ -54,6 +54,9 @@ export class AppServices {
   readonly models: ModelsService;
   readonly chat: ChatService;
   readonly api: HymbaApi;
+  /** Settles when the conversations are loaded; chat calls wait for it (Electron opens its window first). */
+  private readonly storage: Promise<unknown>;
+  private resolveStorage: (value: unknown) => void = () => undefined;
 
   constructor(private readonly options: AppServicesOptions) {
     const { backend } = openSettingsBackend(options.configDir, options.settingsBackend);
@@ -94,6 +97,7 @@ export class AppServices {
       defaultSampling: () => this.settings.current().defaultSampling,
     });
     this.settings.onDidChange.event(() => void this.engine.configure(this.engineSettings()));
+    this.storage = new Promise((resolve) => (this.resolveStorage = resolve));
     this.api = this.buildApi();
   }
 
@@ -104,7 +108,11 @@ export class AppServices {
 
   /** Loads conversations, starts the engine and the launch model, starts metrics ticks. */
   async start(): Promise<StartupReport> {
-    await this.chat.store.load();
+    try {
+      await this.chat.store.load();
+    } finally {
+      this.resolveStorage(undefined);
+    }
     this.metrics.start();
     const started = await this.engine.start();
     if (!started.ok) return { model: null, modelError: started.error.message };
@@ -124,6 +132,10 @@ export class AppServices {
   private buildApi(): HymbaApi {
     const { chat, models, settings, metrics } = this;
     const store = chat.store;
+    const guard = async <T>(run: () => Promise<Result<T>> | Result<T>): Promise<Result<T>> => {
+      await this.storage;
+      return guardCall(run);
+    };
     return {
       chat: {
         listConversations: () => guard(() => ok({ conversations: store.list(), quarantined: store.quarantined })),
@@ -165,30 +177,30 @@ export class AppServices {
         onDidChangeConversations: chat.onDidChangeConversations.event,
       },
       models: {
-        listModels: () => guard(() => models.list()),
-        getModelDetails: (r) => guard(() => models.details(r.modelId)),
-        getActiveModel: () => guard(() => ok(models.state)),
-        setActiveModel: (r) => guard(() => models.setActive(r.modelId)),
-        importModel: (r) => guard(() => models.startImport(r)),
-        cancelImport: (r) => guard(() => models.cancelImport(r.importId)),
-        deleteModel: (r) => guard(() => models.remove(r.modelId)),
+        listModels: () => guardCall(() => models.list()),
+        getModelDetails: (r) => guardCall(() => models.details(r.modelId)),
+        getActiveModel: () => guardCall(() => ok(models.state)),
+        setActiveModel: (r) => guardCall(() => models.setActive(r.modelId)),
+        importModel: (r) => guardCall(() => models.startImport(r)),
+        cancelImport: (r) => guardCall(() => models.cancelImport(r.importId)),
+        deleteModel: (r) => guardCall(() => models.remove(r.modelId)),
         onDidProgressImport: models.onDidProgressImport.event,
         onDidChangeModels: models.onDidChange.event,
       },
       settings: {
-        getSettings: () => guard(() => ok(settings.view())),
-        updateSettings: (r) => guard(() => settings.update(r)),
-        estimateContext: (r) => guard(() => ok(settings.estimate(r.memoryBudgetBytes))),
+        getSettings: () => guardCall(() => ok(settings.view())),
+        updateSettings: (r) => guardCall(() => settings.update(r)),
+        estimateContext: (r) => guardCall(() => ok(settings.estimate(r.memoryBudgetBytes))),
         listDevices: () =>
-          guard(async () => {
+          guardCall(async () => {
             const devices = await this.engine.devices();
             return devices.ok ? ok(deviceOptions(devices.value)) : err(devices.error.code === 'ENGINE_CRASHED' ? devices.error : appError('DEVICE_UNAVAILABLE', devices.error.message));
           }),
-        getAppInfo: () => guard(() => ok({ version: this.options.version, host: this.options.host, platform, dataDir: settings.dataDir })),
+        getAppInfo: () => guardCall(() => ok({ version: this.options.version, host: this.options.host, platform, dataDir: settings.dataDir })),
         onDidChangeSettings: settings.onDidChange.event,
       },
       metrics: {
-        getSnapshot: () => guard(() => ok(metrics.snapshot())),
+        getSnapshot: () => guardCall(() => ok(metrics.snapshot())),
         onDidTick: metrics.onDidTick.event,
       },
     };
