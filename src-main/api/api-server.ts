@@ -37,8 +37,8 @@ export interface ApiServerOptions {
   /** Requests that may wait behind the running one before 429. */
   readonly queueLimit?: number;
   readonly maxBodyBytes?: number;
-  /** Sampling for values the client leaves unset (the app's settings). */
-  readonly defaultSampling?: SamplingParams;
+  /** Sampling for values the client leaves unset: fixed, or read per request (the app's current settings). */
+  readonly defaultSampling?: SamplingParams | (() => SamplingParams);
   /** Called once per chat/completion request. */
   readonly onRequestMetrics?: RequestMetricsListener;
 }
@@ -67,12 +67,13 @@ export async function createApiServer(options: ApiServerOptions): Promise<Result
   if (options.token.length === 0) return err(appError('BAD_REQUEST', 'The API token must not be empty.'));
   const host = options.host ?? DEFAULT_API_HOST;
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  const defaultSampling = options.defaultSampling ?? DEFAULT_SAMPLING;
   const inFlight = new Set<AbortController>();
   const handlers = new Set<Promise<void>>();
   const deps: GenerationDeps = {
     backend: options.backend,
     queue: new RequestQueue(options.queueLimit ?? DEFAULT_QUEUE_LIMIT),
-    defaults: options.defaultSampling ?? DEFAULT_SAMPLING,
+    defaults: typeof defaultSampling === 'function' ? defaultSampling : () => defaultSampling,
     report: (metrics) => {
       try {
         options.onRequestMetrics?.(metrics);

@@ -32,7 +32,7 @@ export type ApiCliFlags = Readonly<Record<string, string | boolean | string[] | 
 export interface ApiCliOptions {
   readonly log?: (line: string) => void;
   readonly env?: Readonly<Record<string, string | undefined>>;
-  readonly defaultSampling?: SamplingParams;
+  readonly defaultSampling?: SamplingParams | (() => SamplingParams);
   readonly queueLimit?: number;
   readonly onRequestMetrics?: RequestMetricsListener;
 }

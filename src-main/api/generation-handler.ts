@@ -19,7 +19,8 @@ import { SseStream } from './sse-stream.ts';
 export interface GenerationDeps {
   readonly backend: ApiBackend;
   readonly queue: RequestQueue;
-  readonly defaults: SamplingParams;
+  /** The app's sampling for values the client leaves unset, read per request. */
+  readonly defaults: () => SamplingParams;
   readonly report: RequestMetricsListener;
 }
 
@@ -78,7 +79,7 @@ export async function handleGeneration(
     if (signal.aborted) return finish('cancelled', 0);
     if (!count.ok) return reject(fromAppError(count.error));
     tally.promptTokens = count.value.tokens;
-    const sampling = resolveSampling(deps.defaults, request.overrides, count.value);
+    const sampling = resolveSampling(deps.defaults(), request.overrides, count.value);
     if (!sampling.ok) return reject(sampling.error);
     const outcome = await generate(deps.backend, request, sampling.sampling, res, signal, tally);
     finish(outcome.outcome, outcome.status, outcome.error);
