@@ -2,16 +2,19 @@
 // Builds the app with esbuild:
 //   dist/renderer/  index.html + main.js + main.css   (from src-renderer/main.tsx; served by `hymba serve` and app://)
 //   dist/electron/  main.js, preload.cjs, engine.cjs  (Electron main, sandboxed preload, utilityProcess engine)
-// Usage: node scripts/build.mjs [--renderer-only] [--dev]
+// Usage: node scripts/build.mjs [--renderer-only | --electron-only] [--dev] [--out <dir>]   (default out: dist)
 import { build } from 'esbuild';
 import { copyFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const args = new Set(process.argv.slice(2));
+const argv = process.argv.slice(2);
+const args = new Set(argv);
 const dev = args.has('--dev');
-const out = (...parts) => join(root, 'dist', ...parts);
+const outFlag = argv.indexOf('--out');
+const outRoot = outFlag >= 0 && argv[outFlag + 1] ? resolve(argv[outFlag + 1]) : join(root, 'dist');
+const out = (...parts) => join(outRoot, ...parts);
 
 async function buildRenderer() {
   rmSync(out('renderer'), { recursive: true, force: true });
@@ -63,6 +66,6 @@ async function buildElectron() {
   writeFileSync(out('electron', 'package.json'), '{ "type": "commonjs" }\n');
 }
 
-await buildRenderer();
+if (!args.has('--electron-only')) await buildRenderer();
 if (!args.has('--renderer-only')) await buildElectron();
-console.log(`built ${args.has('--renderer-only') ? 'dist/renderer' : 'dist/renderer and dist/electron'}`);
+console.log(`built ${[!args.has('--electron-only') && 'renderer', !args.has('--renderer-only') && 'electron'].filter(Boolean).join(' and ')} in ${outRoot}`);
