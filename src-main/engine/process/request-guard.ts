@@ -28,6 +28,19 @@ function validSampling(s: unknown): boolean {
   );
 }
 
+const DEVICES = ['auto', 'cpu', 'webgpu', 'cuda', 'dml', 'coreml'];
+
+/** Checks the settings fields present (all required when `complete`). */
+function settingsProblem(settings: Record<string, unknown>, complete: boolean): string | null {
+  const has = (k: string): boolean => settings[k] !== undefined;
+  if (complete && !(has('device') && has('threads') && has('cacheBudgetBytes'))) return 'settings need device, threads and cacheBudgetBytes';
+  if (has('device') && !DEVICES.includes(settings.device as string)) return `device must be one of ${DEVICES.join(', ')}`;
+  if (has('threads') && !(Number.isInteger(settings.threads) && (settings.threads as number) >= 0)) return 'threads must be an integer >= 0';
+  if (has('cacheBudgetBytes') && !(typeof settings.cacheBudgetBytes === 'number' && settings.cacheBudgetBytes > 0)) return 'cacheBudgetBytes must be a positive number';
+  if (has('allowSpinning') && typeof settings.allowSpinning !== 'boolean') return 'allowSpinning must be a boolean';
+  return null;
+}
+
 /** Returns the request, or a message saying what is wrong (and the id when one could be read). */
 export function checkRequest(message: unknown): { ok: true; request: EngineRequest } | { ok: false; id: string; reason: string } {
   if (!isObject(message) || typeof message.id !== 'string') return { ok: false, id: '', reason: 'a request needs a string id' };
@@ -36,9 +49,11 @@ export function checkRequest(message: unknown): { ok: true; request: EngineReque
   switch (message.type) {
     case 'load':
       if (typeof message.packageDir !== 'string' || !isObject(message.settings)) return { ok: false, id, reason: 'load needs packageDir and settings' };
+      if (settingsProblem(message.settings, true)) return { ok: false, id, reason: settingsProblem(message.settings, true)! };
       break;
     case 'configure':
       if (!isObject(message.settings)) return { ok: false, id, reason: 'configure needs settings' };
+      if (settingsProblem(message.settings, false)) return { ok: false, id, reason: settingsProblem(message.settings, false)! };
       break;
     case 'generate':
       if (!validInput(message.input)) return { ok: false, id, reason: 'generate needs a chat or completion input' };
