@@ -18,6 +18,8 @@ export class SettingsService {
   readonly onDidChange = new Emitter<SettingsView>();
   private restartRequired = false;
   private readonly launchDataDir: string;
+  /** conf re-reads the file on every access; this process is the only writer, so one read is enough. */
+  private cached: AppSettings | null = null;
 
   /**
    * @param backend the opened store
@@ -39,6 +41,11 @@ export class SettingsService {
 
   /** Current settings; a stored value that fails validation reads as its default. */
   current(): AppSettings {
+    this.cached ??= this.read();
+    return this.cached;
+  }
+
+  private read(): AppSettings {
     const defaults = defaultSettings(this.configDir);
     const merged: Record<string, unknown> = {};
     for (const key of KEYS) {
@@ -78,8 +85,10 @@ export class SettingsService {
         if (JSON.stringify(next[key]) !== JSON.stringify(before[key])) this.backend.set(key, next[key]);
       }
     } catch (caught) {
+      this.cached = null;
       return err(appError('IO_ERROR', `Could not save settings: ${caught instanceof Error ? caught.message : String(caught)}`));
     }
+    this.cached = null;
     if (next.dataDir !== this.launchDataDir) this.restartRequired = true;
     const view = this.view();
     this.onDidChange.fire(view);
