@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -36,7 +36,8 @@ test('serve prints exactly one line with a tokenized 127.0.0.1 URL and answers A
     const info = (await (await invoke('settings.getAppInfo')).json()) as { ok: boolean; value: { host: string; dataDir: string } };
     assert.deepEqual([info.ok, info.value.host, info.value.dataDir], [true, 'browser', dataDir]);
     const active = (await (await invoke('models.getActiveModel')).json()) as { value: { status: string } };
-    const embedded = readdirSync(join(repo, 'assets', 'models')).filter((name) => !name.startsWith('.'));
+    const modelsDir = join(repo, 'assets', 'models');
+    const embedded = existsSync(modelsDir) ? readdirSync(modelsDir).filter((name) => existsSync(join(modelsDir, name, 'manifest.json'))) : [];
     if (embedded.length === 0) {
       assert.equal(active.value.status, 'none');
       assert.match(stderr, /starting with no model/);
