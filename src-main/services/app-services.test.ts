@@ -71,7 +71,7 @@ test('launch loads the embedded default model, which is a Base model driven as c
   const details = value(await services.api.models.getModelDetails({ modelId: instructId }));
   assert.ok(details.layers.some((l) => l.kv === 'shared'));
   const estimate = value(await services.api.settings.estimateContext({ memoryBudgetBytes: 16 * 2 ** 20 }));
-  assert.equal(estimate.fitsTokens, details.maxPositionEmbeddings, 'a tiny model fits its whole context in 16 MiB');
+  assert.equal(estimate.fitsTokens, details.maxPositionEmbeddings + details.metaTokens, 'a tiny model fits its whole context (meta tokens on top) in 16 MiB');
 });
 
 test('switching to Instruct turns the chat mode on; a reply streams and is saved', async () => {

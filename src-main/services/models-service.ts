@@ -11,14 +11,15 @@ import { startImport, type ImportJob, type ModelConverter } from './models/impor
 import { listModels, type ModelFolders } from './models/list-models.ts';
 import { removeModel } from './models/remove-model.ts';
 import { resolveModel, resolveStartupModel } from './models/resolve-model.ts';
-import { cacheProfileOf } from './models/model-package.ts';
 import type { CacheProfile } from './models/context-estimate.ts';
+import { cacheLayout } from '../engine/runtime/cache-layout.ts';
+import { readRuntimePackage } from '../engine/runtime/package-reader.ts';
 
 export class ModelsService {
   readonly onDidChange = new Emitter<ActiveModelState>();
   readonly onDidProgressImport = new Emitter<ImportProgress>();
   private active: ActiveModelState = { modelId: null, status: 'none', loaded: null, mode: null };
-  private activeDetails: ModelDetails | null = null;
+  private activeLayout: CacheProfile | null = null;
   private readonly imports = new Map<string, ImportJob>();
 
   constructor(
@@ -46,7 +47,7 @@ export class ModelsService {
 
   /** Cache map of the active model (for "fits N tokens"). */
   cacheProfile(): CacheProfile | null {
-    return this.activeDetails ? cacheProfileOf(this.activeDetails) : null;
+    return this.activeLayout;
   }
 
   private setActiveState(state: ActiveModelState): void {
@@ -80,7 +81,8 @@ export class ModelsService {
   }
 
   private async activate(model: ModelDetails): Promise<ActiveModelState> {
-    this.activeDetails = model;
+    const pkg = await readRuntimePackage(model.packageDir);
+    this.activeLayout = pkg.ok ? cacheLayout(pkg.value.config, pkg.value.cacheDtype) : null;
     this.setActiveState({ modelId: model.id, status: 'loading', loaded: null, mode: modeForKind(model.kind) });
     const loaded = await this.engine.load(model.packageDir);
     this.setActiveState(
@@ -110,7 +112,7 @@ export class ModelsService {
   async remove(modelId: string): Promise<Result<{ deleted: true }>> {
     if (modelId === this.active.modelId) {
       await this.engine.command({ type: 'unload' });
-      this.activeDetails = null;
+      this.activeLayout = null;
       this.setActiveState({ modelId: null, status: 'none', loaded: null, mode: null });
     }
     const removed = await removeModel(this.folders, modelId);

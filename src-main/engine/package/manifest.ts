@@ -4,6 +4,7 @@
  */
 import type { CacheDtype, ModelKind, WeightFormat } from '../../contract/domain.ts';
 import type { HymbaConfig } from '../config/hymba-config.ts';
+import { cacheLayout as runtimeCacheLayout } from '../runtime/cache-layout.ts';
 
 export const MANIFEST_FILE = 'manifest.json';
 export const MANIFEST_FORMAT_VERSION = 1;
@@ -50,17 +51,9 @@ export interface PackageManifest {
   readonly accuracy?: WeightAccuracy;
 }
 
+/** The per-layer cache map recorded in the manifest (the runtime's formulas, so both agree). */
 export function cacheLayout(config: HymbaConfig, cacheDtype: CacheDtype): ManifestCacheLayer[] {
-  const bytes = cacheDtype === 'float16' ? 2 : 4;
-  const { numKvHeads, qkHeadDim, vHeadDim, mamba } = config;
-  return config.layers.map((l) => ({
-    layer: l.index,
-    attention: l.attention,
-    kv: l.ownsKv ? 'owner' : 'shared',
-    kvSourceLayer: l.kvSourceLayer,
-    kvBytesPerToken: l.ownsKv ? numKvHeads * (qkHeadDim + vHeadDim) * bytes : 0,
-    stateBytes: mamba.dInner * (mamba.dConv + mamba.dState) * bytes,
-  }));
+  return [...runtimeCacheLayout(config, cacheDtype).layers];
 }
 
 /** Package id from a display name: lower-case words joined by dashes. */

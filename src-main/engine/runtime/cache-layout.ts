@@ -25,6 +25,8 @@ export interface CacheLayout {
   /** SSM and conv state bytes over all layers (constant). */
   readonly ssmBytes: number;
   readonly convBytes: number;
+  /** The longest context (real tokens) the model is built for: config.max_position_embeddings. */
+  readonly maxContextTokens: number;
 }
 
 export function cacheLayout(config: HymbaConfig, dtype: CacheDtype): CacheLayout {
@@ -52,6 +54,7 @@ export function cacheLayout(config: HymbaConfig, dtype: CacheDtype): CacheLayout
     slidingKvLayers: owners.filter((l) => l.attention === 'sliding').length,
     ssmBytes: ssmPerLayer * config.numLayers,
     convBytes: convPerLayer * config.numLayers,
+    maxContextTokens: config.maxPositionEmbeddings,
   };
 }
 

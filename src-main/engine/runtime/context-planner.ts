@@ -21,19 +21,22 @@ export interface PromptPlan {
   /** The input actually used (after drops). */
   readonly input: GenerationInput;
   readonly drop: ContextDrop | null;
-  /** Largest number of positions (meta included) the cache may reach; Infinity when unbounded. */
+  /** Largest number of positions (meta included) the cache may reach (the budget's, capped at the model's context). */
   readonly maxPositions: number;
 }
 
-/** Largest real-token context for the budget, or an error when the budget cannot hold the fixed part. */
+/**
+ * Largest real-token context for the budget, capped at the model's own context (max_position_embeddings),
+ * or an error when the budget cannot hold the fixed part.
+ */
 export function contextLimit(layout: CacheLayout, budgetBytes: number): Result<number> {
   const tokens = maxTokensForBudget(layout, budgetBytes);
-  if (tokens === null) return ok(Number.POSITIVE_INFINITY);
+  if (tokens === null) return ok(layout.maxContextTokens);
   if (tokens < 1) {
     const need = cacheBytesAt(layout, 1).total;
     return err(appError('BUDGET_TOO_SMALL', `a cache budget of ${budgetBytes} B cannot hold the meta prefix, the SSM/conv state and one token (${need} B)`, { budgetBytes, minimumBytes: need }));
   }
-  return ok(tokens);
+  return ok(Math.min(tokens, layout.maxContextTokens));
 }
 
 export function planPrompt(

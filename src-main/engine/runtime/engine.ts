@@ -129,6 +129,6 @@ export class Engine {
     if (!this.model) return 0;
     const limit = contextLimit(this.model.layout, this.currentSettings.cacheBudgetBytes);
     if (!limit.ok) return 0;
-    return Number.isFinite(limit.value) ? limit.value + this.model.layout.numMetaTokens : Number.MAX_SAFE_INTEGER;
+    return limit.value + this.model.layout.numMetaTokens;
   }
 }

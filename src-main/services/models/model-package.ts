@@ -5,35 +5,15 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import type { ModelDetails, ModelSource } from '../../contract/api-types.ts';
-import type { CacheDtype, CacheLayerInfo, ModelKind, WeightFormat } from '../../contract/domain.ts';
+import type { CacheDtype, ModelKind, WeightFormat } from '../../contract/domain.ts';
 import { appError, err, ok, type Result } from '../../contract/errors.ts';
-import { parseHymbaConfig, type HymbaConfig } from '../../engine/config/hymba-config.ts';
-import type { CacheProfile } from './context-estimate.ts';
+import { parseHymbaConfig } from '../../engine/config/hymba-config.ts';
+import { cacheLayout } from '../../engine/runtime/cache-layout.ts';
 
-const DTYPE_BYTES: Record<CacheDtype, number> = { float32: 4, float16: 2 };
 const WEIGHT_BYTES: Record<WeightFormat, number> = { fp32: 4, fp16: 2, int4: 0.5 };
 
 function pick<T extends string>(value: unknown, allowed: readonly T[], fallback: T): T {
   return typeof value === 'string' && (allowed as readonly string[]).includes(value) ? (value as T) : fallback;
-}
-
-/** Per-layer cache roles and sizes (hymba-architecture §7). */
-export function cacheLayers(config: HymbaConfig, dtype: CacheDtype): CacheLayerInfo[] {
-  const bytes = DTYPE_BYTES[dtype];
-  const kvPerToken = config.numKvHeads * (config.qkHeadDim + config.vHeadDim) * bytes;
-  const state = config.mamba.dInner * (config.mamba.dState + config.mamba.dConv) * bytes;
-  return config.layers.map((layer) => ({
-    layer: layer.index,
-    attention: layer.attention,
-    kv: layer.ownsKv ? 'owner' : 'shared',
-    kvSourceLayer: layer.kvSourceLayer,
-    kvBytesPerToken: layer.ownsKv ? kvPerToken : 0,
-    stateBytes: state,
-  }));
-}
-
-export function cacheProfileOf(details: ModelDetails): CacheProfile {
-  return { layers: details.layers, metaTokens: details.metaTokens, slidingWindow: details.slidingWindow, maxPositions: details.maxPositionEmbeddings };
 }
 
 async function folderBytes(dir: string): Promise<number> {
@@ -61,9 +41,9 @@ export async function readModelPackage(dir: string, source: ModelSource): Promis
   const cacheDtype = pick<CacheDtype>(manifest.cacheDtype, ['float32', 'float16'], 'float32');
   const kind = pick<ModelKind>(manifest.kind, ['base', 'instruct'], 'base');
   const sizeBytes = await folderBytes(dir);
-  const layers = cacheLayers(config.value, cacheDtype);
+  const layers = [...cacheLayout(config.value, cacheDtype).layers];
   const c = config.value;
-  const parameters = typeof manifest.parameters === 'number' ? manifest.parameters : Math.round(sizeBytes / WEIGHT_BYTES[weightFormat]);
+  const parameters = typeof manifest.parameterCount === 'number' ? manifest.parameterCount : Math.round(sizeBytes / WEIGHT_BYTES[weightFormat]);
   const id = typeof manifest.id === 'string' && /^[A-Za-z0-9_-]{1,128}$/.test(manifest.id) ? manifest.id : basename(dir).replace(/[^A-Za-z0-9_-]/g, '-');
   return ok({
     id,
