@@ -30,6 +30,8 @@ export interface AppServicesOptions {
   readonly engineChannel: EngineChannelFactory;
   readonly settingsBackend: SettingsBackendFactory;
   readonly converter?: ModelConverter;
+  /** Extra package folders to list (read-only), e.g. `hymba serve --model <pkg>`. */
+  readonly extraModelDirs?: readonly string[];
 }
 
 export interface StartupReport {
@@ -83,7 +85,7 @@ export class AppServices {
     );
     const dataDir = this.settings.dataDir;
     this.models = new ModelsService(
-      { installedDir: join(dataDir, 'models'), embeddedDir: options.embeddedModelsDir },
+      { installedDir: join(dataDir, 'models'), embeddedDir: options.embeddedModelsDir, extraPackageDirs: options.extraModelDirs ?? [] },
       this.engine,
       options.converter ?? unavailableConverter,
       (modelId) => void this.settings.update({ activeModelId: modelId }),
@@ -107,7 +109,8 @@ export class AppServices {
   }
 
   /** Loads conversations, starts the engine and the launch model, starts metrics ticks. */
-  async start(): Promise<StartupReport> {
+  /** Loads conversations, starts the engine and loads `preferredModelId`, else the remembered or embedded model. */
+  async start(preferredModelId?: string): Promise<StartupReport> {
     try {
       await this.chat.store.load();
     } finally {
@@ -116,7 +119,7 @@ export class AppServices {
     this.metrics.start();
     const started = await this.engine.start();
     if (!started.ok) return { model: null, modelError: started.error.message };
-    const model = await this.models.loadStartupModel(this.settings.current().activeModelId);
+    const model = await this.models.loadStartupModel(preferredModelId ?? this.settings.current().activeModelId);
     const state = this.models.state;
     return state.status === 'failed' ? { model, modelError: state.error?.message ?? 'load failed' } : { model };
   }

@@ -2,7 +2,7 @@
  * Browser mode host: the app services in plain Node (conf settings, engine as a forked child process)
  * plus the bridge server. Used by `hymba serve` and by the e2e suite.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -10,6 +10,7 @@ import { AppServices, type StartupReport } from '../services/app-services.ts';
 import { forkEngineChannel, type EngineChannelFactory } from '../services/engine/engine-channel.ts';
 import type { ModelConverter } from '../services/models/import-model.ts';
 import { engineConverter } from '../services/models/engine-converter.ts';
+import { readModelPackage } from '../services/models/model-package.ts';
 import { confSettingsBackend } from '../services/settings/settings-backend.ts';
 import { startBridgeServer, type RunningBridge } from './bridge-server.ts';
 import { createLaunchToken } from './launch-token.ts';
@@ -27,6 +28,17 @@ export interface BrowserHostOptions {
   readonly converter?: ModelConverter;
   /** Build dist/renderer first when it is missing or stale (default true when rendererDir is not given). */
   readonly buildRenderer?: boolean;
+  /** The model to start with: a package folder or a model id (`hymba serve --model`). */
+  readonly model?: string;
+}
+
+/** A `--model` value naming a package folder becomes an extra listed folder plus the id to start with. */
+async function startupChoice(model: string | undefined): Promise<{ dirs: string[]; id?: string }> {
+  if (model === undefined) return { dirs: [] };
+  if (!existsSync(join(model, 'manifest.json'))) return { dirs: [], id: model };
+  const read = await readModelPackage(resolve(model), 'embedded');
+  if (!read.ok) throw new Error(read.error.message);
+  return { dirs: [resolve(model)], id: read.value.id };
 }
 
 export interface BrowserHost {
@@ -55,6 +67,7 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
     const problem = ensureRendererBuilt(REPO_ROOT, rendererDir);
     if (problem) console.error(`hymba serve: ${problem}`);
   }
+  const choice = await startupChoice(options.model);
   const services = new AppServices({
     host: 'browser',
     version: appVersion(),
@@ -63,8 +76,9 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
     engineChannel: options.engineChannel ?? forkEngineChannel(),
     settingsBackend: confSettingsBackend,
     converter: options.converter ?? engineConverter,
+    extraModelDirs: choice.dirs,
   });
-  const startup = await services.start();
+  const startup = await services.start(choice.id);
   const token = createLaunchToken();
   const bridge = await startBridgeServer({ api: services.api, token, rendererDir, port: options.port });
   return {

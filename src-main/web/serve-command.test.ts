@@ -59,3 +59,37 @@ test('bad flags are usage errors', () => {
   const unknown = spawnSync(process.execPath, [bin, 'serve', '--prot', '1'], { cwd: repo, encoding: 'utf8' });
   assert.equal(unknown.status, 2);
 });
+
+test('serve --api --model <pkg> starts that model and prints the OpenAI API line; the API needs the token', async () => {
+  const { tinyPackage } = await import('../engine/runtime/test-package.ts');
+  const pkg = await tinyPackage();
+  const dataDir = mkdtempSync(join(tmpdir(), 'hymba-serve-api-'));
+  const args = [bin, 'serve', '--port', '0', '--data-dir', dataDir, '--model', pkg, '--api', '--api-port', '0', '--api-token', 'test-token-123'];
+  const child = spawn(process.execPath, args, { cwd: repo, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  try {
+    const apiLine = await new Promise<string>((resolve, reject) => {
+      child.stdout.on('data', (chunk: Buffer) => {
+        stdout += chunk.toString();
+        const line = stdout.split('\n').find((l) => l.startsWith('OpenAI API: '));
+        if (line) resolve(line);
+      });
+      void exited.then((code) => reject(new Error(`serve exited early (${code}): ${stderr}`)));
+    });
+    const match = /^OpenAI API: (http:\/\/127\.0\.0\.1:\d+\/v1)$/.exec(apiLine);
+    assert.ok(match, apiLine);
+    const base = match[1] as string;
+    assert.equal((await fetch(`${base}/models`)).status, 401);
+    const models = (await (await fetch(`${base}/models`, { headers: { Authorization: 'Bearer test-token-123' } })).json()) as { data: { id: string; kind: string }[] };
+    assert.equal(models.data.length, 1);
+    assert.equal(models.data[0]?.kind, 'instruct');
+  } finally {
+    child.kill('SIGTERM');
+    assert.equal(await exited, 0);
+    assert.deepEqual(stdout.trim().split('\n').map((l) => l.split(':')[0]), ['Hymba Desk', 'OpenAI API']);
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+});

@@ -7,6 +7,8 @@ import { readModelPackage } from './model-package.ts';
 export interface ModelFolders {
   readonly installedDir: string;
   readonly embeddedDir: string;
+  /** Package folders named on the command line (`hymba serve --model <pkg>`); listed read-only, first. */
+  readonly extraPackageDirs?: readonly string[];
 }
 
 export interface ModelListing {
@@ -24,7 +26,7 @@ async function packageDirs(root: string): Promise<string[]> {
   }
 }
 
-/** Embedded packages come first; an installed package with the same id as an embedded one is skipped. */
+/** Command-line and embedded packages come first; a later package with an id already listed is skipped. */
 export async function listModels(folders: ModelFolders): Promise<ModelListing> {
   const models: ModelDetails[] = [];
   const invalid: { dir: string; reason: string }[] = [];
@@ -32,12 +34,12 @@ export async function listModels(folders: ModelFolders): Promise<ModelListing> {
     [folders.embeddedDir, 'embedded'],
     [folders.installedDir, 'installed'],
   ];
-  for (const [root, source] of sources) {
-    for (const dir of await packageDirs(root)) {
-      const read = await readModelPackage(dir, source);
-      if (!read.ok) invalid.push({ dir, reason: read.error.message });
-      else if (!models.some((m) => m.id === read.value.id)) models.push(read.value);
-    }
+  const explicit: [string, ModelSource][] = (folders.extraPackageDirs ?? []).map((dir) => [dir, 'embedded']);
+  const listed = await Promise.all(sources.map(async ([root, source]) => (await packageDirs(root)).map((dir): [string, ModelSource] => [dir, source])));
+  for (const [dir, source] of [...explicit, ...listed.flat()]) {
+    const read = await readModelPackage(dir, source);
+    if (!read.ok) invalid.push({ dir, reason: read.error.message });
+    else if (!models.some((m) => m.id === read.value.id)) models.push(read.value);
   }
   return { models, invalid };
 }
