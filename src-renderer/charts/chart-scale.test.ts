@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 // eslint-disable-next-line no-restricted-imports -- renderer unit tests run in Node's test runner
 import assert from 'node:assert/strict';
-import { formatTick, linePath, niceTicks } from './chart-scale.ts';
+import { formatTick, linePath, niceByteTicks, niceTicks } from './chart-scale.ts';
 
 test('nice ticks cover the maximum with round steps', () => {
   assert.deepEqual(niceTicks(37), [0, 10, 20, 30, 40]);
@@ -23,4 +23,10 @@ test('tick labels are short', () => {
   assert.equal(formatTick(2500), '2.5k');
   assert.equal(formatTick(0.25), '0.25');
   assert.equal(formatTick(40), '40');
+});
+
+test('byte ticks step in round binary units', () => {
+  assert.deepEqual(niceByteTicks(300 * 1024), [0, 100 * 1024, 200 * 1024, 300 * 1024]);
+  assert.deepEqual(niceByteTicks(3 * 2 ** 20), [0, 2 ** 20, 2 * 2 ** 20, 3 * 2 ** 20]);
+  assert.deepEqual(niceByteTicks(0), [0, 1024]);
 });

@@ -20,6 +20,13 @@ export function niceTicks(max: number, count = 4): number[] {
   return ticks;
 }
 
+/** Like niceTicks, but in round KiB/MiB/GiB steps for byte values. */
+export function niceByteTicks(max: number, count = 4): number[] {
+  if (!Number.isFinite(max) || max <= 0) return [0, 1024];
+  const unit = 1024 ** Math.max(0, Math.floor(Math.log(max) / Math.log(1024)));
+  return niceTicks(max / unit, count).map((tick) => tick * unit);
+}
+
 export interface PlotBox {
   readonly left: number;
   readonly top: number;

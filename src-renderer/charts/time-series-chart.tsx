@@ -21,6 +21,8 @@ export interface TimeSeriesChartProps {
   readonly label: string;
   /** Axis label formatter; defaults to short numbers (1.2k). */
   readonly formatValue?: (value: number) => string;
+  /** Axis ticks for a peak value; defaults to round decimal steps. */
+  readonly ticksFor?: (peak: number) => number[];
 }
 
 const DEFAULT_WIDTH = 640;
@@ -43,9 +45,9 @@ function useWidth(): [RefObject<HTMLElement | null>, number] {
   return [ref, width];
 }
 
-export function TimeSeriesChart({ series, unit, now, windowMs, testId, label, formatValue = formatTick }: TimeSeriesChartProps) {
+export function TimeSeriesChart({ series, unit, now, windowMs, testId, label, formatValue = formatTick, ticksFor = niceTicks }: TimeSeriesChartProps) {
   const peak = Math.max(0, ...series.flatMap((s) => s.points.filter((p) => p.t >= now - windowMs).map((p) => p.v)));
-  const ticks = niceTicks(peak || 1);
+  const ticks = ticksFor(peak || 1);
   const yMax = ticks[ticks.length - 1] ?? 1;
   const seconds = Math.round(windowMs / 1000);
   const [ref, WIDTH] = useWidth();

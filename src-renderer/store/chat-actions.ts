@@ -6,7 +6,7 @@ import type { AppError, Result } from '../../src-main/contract/errors.ts';
 import type { ConversationsChangedEvent, GenerationHandle, SamplingParams } from '../../src-main/contract/ipc.ts';
 import { getSlice, updateSlice } from './app-store.ts';
 import { getApi } from './api-binding.ts';
-import { conversationLoaded, generationStarted, type GenerationStart } from './chat-slice.ts';
+import { conversationLoaded, endedBeforeStart, generationStarted, type GenerationStart } from './chat-slice.ts';
 import { errorToast } from './ui-slice.ts';
 import { showToast, showView } from './ui-actions.ts';
 
@@ -82,7 +82,9 @@ async function startGeneration(call: Promise<Result<GenerationHandle>>, start: G
     fail(result.error);
     return false;
   }
+  const alreadyEnded = endedBeforeStart(getSlice('chat'), result.value);
   updateSlice('chat', (s) => generationStarted(s, result.value, start));
+  if (alreadyEnded) onGenerationEnded(result.value.conversationId);
   return true;
 }
 

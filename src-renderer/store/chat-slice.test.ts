@@ -205,3 +205,35 @@ test('a conversation fetched before a live event does not roll the view back', a
   appStore.setState({ chat: conversationLoaded(getSlice('chat'), staleCopy, getSlice('chat').revision) });
   assert.equal(getSlice('chat').open?.messages.length, 1);
 });
+
+test('a reply that ends before the send call answers is shown final, not stuck streaming', async () => {
+  disconnect();
+  resetAppStore();
+  fake = createFakeApi({
+    chat: {
+      sendMessage: async (r: { conversationId: string }) => {
+        const stored = fake.conversations.get(r.conversationId);
+        const user = { id: 'u-early', role: 'user' as const, content: 'hi', createdAt: 1, status: 'complete' as const };
+        if (stored) fake.conversations.set(r.conversationId, { ...stored, messages: [user, finalMessage('a-early', '')] });
+        fake.emit('chat.finished', {
+          conversationId: r.conversationId,
+          messageId: 'a-early',
+          requestId: 'r-early',
+          finishReason: 'stop',
+          message: finalMessage('a-early', ''),
+        });
+        return { ok: true, value: { conversationId: r.conversationId, userMessageId: 'u-early', assistantMessageId: 'a-early', requestId: 'r-early' } };
+      },
+    },
+  });
+  disconnect = connectStore(fake.api);
+  setDraft('hi');
+  await sendDraft();
+  const chat = getSlice('chat');
+  assert.equal(chat.running, null);
+  assert.deepEqual(chat.open?.messages.map((m) => [m.id, m.status]), [
+    ['u-early', 'complete'],
+    ['a-early', 'complete'],
+  ]);
+  assert.deepEqual(chat.endedBeforeStart, {});
+});

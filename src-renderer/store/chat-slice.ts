@@ -42,6 +42,11 @@ export interface ChatState {
    * if no event changed it while the fetch was in flight, so a slow answer never rolls the view back.
    */
   readonly revision: number;
+  /**
+   * Final messages of generations that ended before their start call answered (a reply can end at its
+   * first token), by request id; `generationStarted` shows them instead of an empty streaming reply.
+   */
+  readonly endedBeforeStart: Readonly<Record<string, StoredMessage>>;
 }
 
 export const initialChatState = (): ChatState => ({
@@ -60,6 +65,7 @@ export const initialChatState = (): ChatState => ({
   editingMessageId: null,
   error: null,
   revision: 0,
+  endedBeforeStart: {},
 });
 
 function withoutKey(record: Readonly<Record<string, string>>, key: string): Record<string, string> {
@@ -96,6 +102,7 @@ export type GenerationStart =
 
 /** Shows a started generation at once: the user's message (new or edited) and an empty reply that streams in. */
 export function generationStarted(state: ChatState, handle: GenerationHandle, start: GenerationStart): ChatState {
+  const ended = state.endedBeforeStart[handle.requestId];
   let open = state.open;
   if (open && open.id === handle.conversationId) {
     let messages = [...open.messages];
@@ -109,10 +116,17 @@ export function generationStarted(state: ChatState, handle: GenerationHandle, st
     } else if (handle.userMessageId) {
       messages.push({ id: handle.userMessageId, role: 'user', content: start.content, createdAt: Date.now(), status: 'complete' });
     }
-    messages.push(placeholder(handle.assistantMessageId));
+    messages.push(ended ?? placeholder(handle.assistantMessageId));
     open = { ...open, messages };
   }
-  return { ...state, open, running: handle, editingMessageId: null, error: null, revision: state.revision + 1 };
+  const endedBeforeStart = { ...state.endedBeforeStart };
+  delete endedBeforeStart[handle.requestId];
+  return { ...state, open, running: ended ? null : handle, endedBeforeStart, editingMessageId: null, error: null, revision: state.revision + 1 };
+}
+
+/** True when the generation of this handle already ended (its final message arrived first). */
+export function endedBeforeStart(state: ChatState, handle: GenerationHandle): boolean {
+  return state.endedBeforeStart[handle.requestId] !== undefined;
 }
 
 export function tokenReceived(state: ChatState, event: TokenEvent): ChatState {
@@ -121,9 +135,14 @@ export function tokenReceived(state: ChatState, event: TokenEvent): ChatState {
 }
 
 function finished(state: ChatState, requestId: string, conversationId: string, message: StoredMessage): ChatState {
-  const open = state.open && state.open.id === conversationId ? replaceMessage(state.open, message) : state.open;
+  const streamed = withoutKey(state.streamed, message.id);
+  const shown = state.open?.id === conversationId && state.open.messages.some((m) => m.id === message.id);
+  if (state.running?.requestId !== requestId && !shown) {
+    return { ...state, streamed, endedBeforeStart: { ...state.endedBeforeStart, [requestId]: message } };
+  }
+  const open = state.open && shown ? replaceMessage(state.open, message) : state.open;
   const running = state.running?.requestId === requestId ? null : state.running;
-  return { ...state, open, running, streamed: withoutKey(state.streamed, message.id), revision: state.revision + 1 };
+  return { ...state, open, running, streamed, revision: state.revision + 1 };
 }
 
 export function generationFinished(state: ChatState, event: GenerationFinishedEvent): ChatState {

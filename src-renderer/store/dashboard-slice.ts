@@ -6,7 +6,7 @@ import type { MetricsSnapshot } from '../../src-main/contract/ipc.ts';
 import type { ChartPoint } from '../charts/chart-scale.ts';
 
 /** How much history the charts keep. */
-export const DASHBOARD_WINDOW_MS = 120_000;
+export const DASHBOARD_WINDOW_MS = 60_000;
 
 export interface DashboardState {
   readonly snapshot: MetricsSnapshot | null;

@@ -36,8 +36,8 @@ describe('Hymba Desk as the Electron app', { skip }, () => {
     if (!existsSync(join(REPO_ROOT, 'dist', 'electron', 'main.js'))) await promisify(execFile)(process.execPath, ['scripts/build.mjs'], { cwd: REPO_ROOT });
     app = await electron.launch({
       executablePath: lookup.path,
-      args: [REPO_ROOT, `--data-dir=${dataDir}`],
-      env: { ...process.env, HYMBA_DESK_DATA_DIR: dataDir },
+      // Electron takes Chromium's --user-data-dir as its userData folder, where the app keeps settings and models.
+      args: [REPO_ROOT, `--user-data-dir=${dataDir}`],
     });
     page = await app.firstWindow();
     await page.getByTestId('app').waitFor();

@@ -1,5 +1,6 @@
 /** Cache bytes by category against the memory budget, and the total over time. */
 import type { MetricsSnapshot } from '../../../src-main/contract/ipc.ts';
+import { niceByteTicks } from '../../charts/chart-scale.ts';
 import { TimeSeriesChart } from '../../charts/time-series-chart.tsx';
 import { useApp } from '../../store/app-store.ts';
 import { DASHBOARD_WINDOW_MS } from '../../store/dashboard-slice.ts';
@@ -52,6 +53,7 @@ export function CachePanel({ snapshot }: { snapshot: MetricsSnapshot }) {
           testId="cache-chart"
           unit="bytes"
           formatValue={formatBytes}
+          ticksFor={niceByteTicks}
           now={snapshot.at}
           windowMs={DASHBOARD_WINDOW_MS}
           series={[{ name: 'Cache total', className: 'series-a', points: history }]}

@@ -72,7 +72,7 @@ export function ImportPanel() {
           Import
         </button>
       </form>
-      {importing ? (
+      {importing && importing.phase !== 'failed' ? (
         <div className={`import-progress phase-${importing.phase}`} data-testid="import-progress" data-phase={importing.phase}>
           <div className="import-progress-header">
             <strong>{PHASE_LABEL[importing.phase] ?? importing.phase}</strong>
@@ -81,7 +81,7 @@ export function ImportPanel() {
           </div>
           <Meter
             fraction={importing.fraction}
-            tone={importing.phase === 'failed' ? 'danger' : importing.phase === 'done' ? 'success' : 'accent'}
+            tone={importing.phase === 'done' ? 'success' : 'accent'}
             label="Import progress"
             testId="import-progress-bar"
           />
@@ -99,8 +99,13 @@ export function ImportPanel() {
         </div>
       ) : null}
       {importError ? (
-        <div className="notice danger" role="alert" data-testid="import-error">
-          <strong>Could not import this folder.</strong> {importError.message}
+        <div className="notice danger import-error" role="alert" data-testid="import-error">
+          <span>
+            <strong>Could not import this folder.</strong> {importError.message}
+          </span>
+          <button type="button" className="button small" onClick={dismissImport}>
+            Dismiss
+          </button>
         </div>
       ) : null}
     </section>

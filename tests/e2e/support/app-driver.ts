@@ -75,12 +75,18 @@ export async function useShortReplies(page: Page): Promise<void> {
   await setSampling(page, 'maxTokens', 12);
 }
 
-/** Types into the composer and presses Enter (the send shortcut). */
+/** Types into the composer and presses Enter (the send shortcut); waits until the reply has appeared. */
 export async function sendMessage(page: Page, text: string): Promise<void> {
   const input = page.getByTestId('composer-input');
   await input.fill(text);
+  await pressSendAndWaitForReply(page, input);
+}
+
+/** Presses Enter in the composer and waits for a new reply (streaming, or already ended when it was instant). */
+export async function pressSendAndWaitForReply(page: Page, input: Locator): Promise<void> {
+  const before = await assistantMessages(page).count();
   await input.press('Enter');
-  await page.getByTestId('stop-button').waitFor();
+  await page.waitForFunction((count) => document.querySelectorAll('[data-testid="message"][data-role="assistant"]').length > count, before);
 }
 
 export function assistantMessages(page: Page): Locator {
