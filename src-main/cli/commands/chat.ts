@@ -11,8 +11,9 @@ import type { EngineStatus } from '../../engine/process/protocol.ts';
 import { parseCliArgs } from '../args.ts';
 import type { CliCommand } from '../cli-command.ts';
 import { settingsFromFlags } from './generate.ts';
+import { DEFAULT_MODEL_DIR } from '../default-model.ts';
 
-const USAGE = `Usage: hymba chat --model <package> [--system S] [--device D] [--budget-mb N] [--threads N]
+const USAGE = `Usage: hymba chat [--model <package>] [--system S] [--device D] [--budget-mb N] [--threads N]
                   [--max-tokens N] [--temperature T] [--seed N] [--top-k N] [--top-p P] [--min-p P]
 
 In the chat: /reset clears the conversation, /stats shows metrics and cache use, /exit quits.
@@ -58,10 +59,10 @@ async function run(args: string[]): Promise<number> {
   const parsed = parseCliArgs(args, FLAGS);
   if (!parsed.ok) return usageError(parsed.message);
   const v = parsed.parsed.values;
-  if (typeof v.model !== 'string') return usageError('--model is required');
+  const modelDir = typeof v.model === 'string' ? v.model : DEFAULT_MODEL_DIR;
   const options = settingsFromFlags(v);
   if (typeof options === 'string') return usageError(options);
-  const started = await startLocalEngine(v.model, { device: options.device, threads: options.threads, cacheBudgetBytes: options.budgetBytes });
+  const started = await startLocalEngine(modelDir, { device: options.device, threads: options.threads, cacheBudgetBytes: options.budgetBytes });
   if (!started.ok) {
     console.error(`hymba chat: ${started.error.code}: ${started.error.message}`);
     return 1;

@@ -7,8 +7,9 @@ import { DEFAULT_SAMPLING, type DevicePreference, type GenerationInput, type Sam
 import { startLocalEngine } from '../../engine/process/local-engine.ts';
 import { intFlag, parseCliArgs, type ParsedArgs } from '../args.ts';
 import type { CliCommand } from '../cli-command.ts';
+import { DEFAULT_MODEL_DIR } from '../default-model.ts';
 
-const USAGE = `Usage: hymba generate --model <package> --prompt "…" [options]
+const USAGE = `Usage: hymba generate [--model <package>] --prompt "…" [options]
 
   --max-tokens N          tokens to generate at most (default ${DEFAULT_SAMPLING.maxTokens})
   --device D              auto | cpu | webgpu | cuda | dml | coreml (default auto)
@@ -79,12 +80,12 @@ async function run(args: string[]): Promise<number> {
   const parsed = parseCliArgs(args, FLAGS);
   if (!parsed.ok) return usageError(parsed.message);
   const v = parsed.parsed.values;
-  if (typeof v.model !== 'string') return usageError('--model is required');
+  const modelDir = typeof v.model === 'string' ? v.model : DEFAULT_MODEL_DIR;
   if (typeof v.prompt !== 'string') return usageError('--prompt is required');
   const options = settingsFromFlags(v);
   if (typeof options === 'string') return usageError(options);
 
-  const started = await startLocalEngine(v.model, { device: options.device, threads: options.threads, cacheBudgetBytes: options.budgetBytes });
+  const started = await startLocalEngine(modelDir, { device: options.device, threads: options.threads, cacheBudgetBytes: options.budgetBytes });
   if (!started.ok) {
     console.error(`hymba generate: ${started.error.code}: ${started.error.message}`);
     return 1;

@@ -4,6 +4,8 @@
  * of falling back (onnxruntime-notes §4), so every attempt is wrapped and its error becomes a user-visible
  * reason.
  */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import onnxProto from 'onnx-proto';
 import type { DeviceInfo, DevicePreference, ExecutionDevice } from '../../contract/domain.ts';
@@ -63,8 +65,24 @@ function listedDevices(): Map<ExecutionDevice, string> {
 
 export type DeviceProbe = (device: ExecutionDevice) => Promise<string | null>;
 
+/**
+ * On Linux the WebGPU provider (Dawn) needs the Vulkan loader; without it Dawn prints a native warning on
+ * stderr before failing, so check for the library first and give the reason a user can act on.
+ */
+function missingVulkanLoader(): string | null {
+  if (process.platform !== 'linux') return null;
+  const dirs = ['/usr/lib/x86_64-linux-gnu', '/usr/lib/aarch64-linux-gnu', '/usr/lib64', '/usr/lib', '/lib/x86_64-linux-gnu', '/lib64', '/lib', '/usr/local/lib'];
+  const extra = (process.env.LD_LIBRARY_PATH ?? '').split(':').filter((d) => d.length > 0);
+  const found = [...extra, ...dirs].some((dir) => existsSync(join(dir, 'libvulkan.so.1')));
+  return found ? null : 'the Vulkan loader libvulkan.so.1 is not installed (Debian/Ubuntu: apt install libvulkan1) and a GPU Vulkan driver is needed';
+}
+
 /** Creates and runs the probe model on `device`; returns null when it works, else the reason. */
 export const probeDevice: DeviceProbe = async (device) => {
+  if (device === 'webgpu') {
+    const missing = missingVulkanLoader();
+    if (missing) return missing;
+  }
   try {
     const session = await ort.InferenceSession.create(probeModel(), sessionOptions(device, { threads: 1, allowSpinning: false }));
     try {

@@ -9,8 +9,12 @@ export async function resolveModel(folders: ModelFolders, modelId: string): Prom
   return found ? ok(found) : err(appError('MODEL_NOT_FOUND', `No model with id ${modelId}`));
 }
 
-/** The model to start with: the chosen one if it still exists, else the first embedded one, else any. */
+/**
+ * The model to start with: the chosen one if it still exists, else the embedded Instruct model (chat works
+ * out of the box), else any embedded one, else any.
+ */
 export async function resolveStartupModel(folders: ModelFolders, chosenId: string | null): Promise<ModelDetails | null> {
   const { models } = await listModels(folders);
-  return models.find((m) => m.id === chosenId) ?? models.find((m) => m.source === 'embedded') ?? models[0] ?? null;
+  const embedded = models.filter((m) => m.source === 'embedded');
+  return models.find((m) => m.id === chosenId) ?? embedded.find((m) => m.kind === 'instruct') ?? embedded[0] ?? models[0] ?? null;
 }
