@@ -5,12 +5,14 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildModelFixtures, installPackage, type ModelFixtures } from './support/model-fixtures.ts';
 import { startServer, type RunningServer } from './support/server.ts';
 import { buildRenderer, missingBuild } from './support/build-app.ts';
+import { REPO_ROOT } from './support/paths.ts';
 import { dataValue, openBrowser, screenshot, waitForDataValue, type BrowserSession } from './support/browser.ts';
 import {
   activateModel,
@@ -20,12 +22,20 @@ import {
   modelRow,
   newChat,
   pressSendAndWaitForReply,
+  sendMessage,
   startLongReply,
   useEndlessReplies,
   useShortReplies,
   waitReplyEnded,
   waitStreamingText,
 } from './support/app-driver.ts';
+
+/** Packages shipped in assets/models (trained, small), if any: the app starts on one of them. */
+const EMBEDDED_MODELS = existsSync(join(REPO_ROOT, 'assets', 'models'))
+  ? readdirSync(join(REPO_ROOT, 'assets', 'models'))
+      .filter((name) => existsSync(join(REPO_ROOT, 'assets', 'models', name, 'manifest.json')))
+      .map((name) => (JSON.parse(readFileSync(join(REPO_ROOT, 'assets', 'models', name, 'manifest.json'), 'utf8')) as { id: string }).id)
+  : [];
 
 /** Prompts for replies that must still be running when the test acts (tried in turn). */
 const LONG_PROMPTS = ['Once upon a time', 'Tell me a very long story.', 'List every number you know', 'The history of the world began'];
@@ -75,6 +85,15 @@ describe('Hymba Desk in the browser (hymba serve, real engine)', { skip }, () =>
     await modelRow(page, 'e2e-instruct').waitFor();
     assert.equal(await modelRow(page, 'e2e-base').getAttribute('data-kind'), 'base');
     assert.equal(await modelRow(page, 'e2e-instruct').getAttribute('data-kind'), 'instruct');
+  });
+
+  e2e('with no model chosen yet, the app starts on a built-in model', async () => {
+    const { page } = session;
+    if (EMBEDDED_MODELS.length === 0) return;
+    await gotoView(page, 'models');
+    const active = page.locator('[data-testid="model-row"][data-active="true"]');
+    await active.waitFor({ timeout: 60_000 });
+    assert.ok(EMBEDDED_MODELS.includes((await active.getAttribute('data-model-id')) ?? ''), 'the active model is one of assets/models');
   });
 
   e2e('Base model: completion mode, a reply that streams in, and Esc stops it mid-reply', async () => {
@@ -136,6 +155,22 @@ describe('Hymba Desk in the browser (hymba serve, real engine)', { skip }, () =>
     assert.equal(await waitReplyEnded(page), 'complete');
     assert.ok((await page.getByTestId('draft-tokens').textContent()) !== null);
     await screenshot(page, 'chat');
+  });
+
+  e2e('the built-in Instruct model answers in real words', async () => {
+    const { page } = session;
+    const instruct = EMBEDDED_MODELS.find((id) => id.includes('instruct'));
+    if (!instruct) return;
+    await activateModel(page, instruct);
+    await newChat(page);
+    await page.locator('[data-testid="mode-badge"][data-mode="chat"]').waitFor();
+    await useShortReplies(page, 64);
+    await sendMessage(page, 'What is a fruit?');
+    assert.match(await waitReplyEnded(page), /^(complete|cancelled)$/);
+    assert.match(await lastReplyText(page), /[a-z]{3,}/i);
+    await screenshot(page, 'chat-built-in-model');
+    await activateModel(page, 'e2e-instruct');
+    await gotoView(page, 'chat');
   });
 
   e2e('the dashboard shows live decode tok/s and cache bytes that grow with the context', async () => {

@@ -71,8 +71,8 @@ export async function startLongReply(page: Page, prompts: readonly string[]): Pr
 }
 
 /** Short replies that finish quickly. */
-export async function useShortReplies(page: Page): Promise<void> {
-  await setSampling(page, 'maxTokens', 12);
+export async function useShortReplies(page: Page, maxTokens = 12): Promise<void> {
+  await setSampling(page, 'maxTokens', maxTokens);
 }
 
 /** Types into the composer and presses Enter (the send shortcut); waits until the reply has appeared. */

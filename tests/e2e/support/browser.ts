@@ -19,9 +19,10 @@ export async function openBrowser(url: string, colorScheme: 'light' | 'dark' = '
   const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: ['--no-sandbox', '--disable-gpu'] });
   const context = await browser.newContext({ viewport: { width: 1400, height: 880 }, colorScheme, deviceScaleFactor: 1 });
   const page = await context.newPage();
-  page.setDefaultTimeout(30_000);
+  page.setDefaultTimeout(60_000);
   const pageErrors: string[] = [];
   page.on('pageerror', (error) => pageErrors.push(error.message));
+  page.on('crash', () => pageErrors.push('the page crashed'));
   page.on('console', (message) => {
     if (message.type() === 'error') pageErrors.push(message.text());
   });
