@@ -36,4 +36,16 @@ export default tseslint.config(
       'no-restricted-imports': ['error', { patterns: [noElectron, noUpward(['node:*', '**/engine/**', '**/services/**', '**/web/**', '**/cli/**', '**/electron/**'])] }],
     },
   },
+  // Unit tests of the browser-safe layers run in Node's test runner: they may use node:* (node:test,
+  // node:assert, fixtures), but still nothing from the layers above.
+  {
+    files: ['src-main/contract/**/*.test.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [noElectron, noUpward(['**/engine/**', '**/services/**', '**/web/**', '**/cli/**'])] }] },
+  },
+  {
+    files: ['src-renderer/**/*.test.ts', 'src-renderer/**/*.test.tsx'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [noElectron, noUpward(['**/engine/**', '**/services/**', '**/web/**', '**/cli/**', '**/electron/**'])] }],
+    },
+  },
 );

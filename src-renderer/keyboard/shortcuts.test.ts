@@ -1,6 +1,4 @@
-// eslint-disable-next-line no-restricted-imports -- renderer unit tests run in Node's test runner
 import { test } from 'node:test';
-// eslint-disable-next-line no-restricted-imports -- renderer unit tests run in Node's test runner
 import assert from 'node:assert/strict';
 import { composerAction, isMacPlatform, shortcutFor, type KeyChord } from './shortcuts.ts';
 

@@ -1,6 +1,4 @@
-// eslint-disable-next-line no-restricted-imports -- renderer unit tests run in Node's test runner
 import { afterEach, beforeEach, test } from 'node:test';
-// eslint-disable-next-line no-restricted-imports -- renderer unit tests run in Node's test runner
 import assert from 'node:assert/strict';
 import type { MetricsSnapshot, ModelSummary } from '../../src-main/contract/ipc.ts';
 import { appStore, getSlice, resetAppStore } from './app-store.ts';
