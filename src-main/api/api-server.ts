@@ -14,15 +14,14 @@ import { appError, err, ok, type Result } from '../contract/errors.ts';
 import { DEFAULT_SAMPLING, type SamplingParams } from '../contract/domain.ts';
 import type { ApiBackend } from './api-backend.ts';
 import { invalidRequest, modelNotFound, notFound, serverError, unauthorized, type ApiError } from './api-error.ts';
-import { apiBaseUrl } from './connection-info.ts';
+import { apiBaseUrl, DEFAULT_API_HOST, DEFAULT_API_PORT } from '../contract/api-connection.ts';
 import { handleGeneration, type GenerationDeps } from './generation-handler.ts';
 import { hasBearerToken, readJsonBody, sendError, sendJson } from './http-io.ts';
 import { modelList, modelObject } from './openai-objects.ts';
 import type { RequestMetricsListener } from './request-metrics.ts';
 import { RequestQueue } from './request-queue.ts';
 
-export const DEFAULT_API_HOST = '127.0.0.1';
-export const DEFAULT_API_PORT = 8737;
+export { DEFAULT_API_HOST, DEFAULT_API_PORT };
 export const DEFAULT_QUEUE_LIMIT = 8;
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 

@@ -17,6 +17,7 @@ import type {
   SamplingParams,
   WeightFormat,
 } from './domain.ts';
+import type { SamplingPatch } from './sampling-patch.ts';
 
 // ---------------------------------------------------------------- chat
 
@@ -90,7 +91,7 @@ export interface SearchHit {
 /** Ids of a generation that was started; its tokens arrive as chat events with the same ids. */
 export interface GenerationHandle {
   readonly conversationId: string;
-  /** The user message that was added (absent for regenerate). */
+  /** The user message that was added (send) or edited, keeping its id (editAndResend); absent for regenerate. */
   readonly userMessageId?: string;
   readonly assistantMessageId: string;
   readonly requestId: string;
@@ -195,7 +196,8 @@ export interface AppSettings {
   readonly activeModelId: string | null;
 }
 
-export type SettingsPatch = Partial<Omit<AppSettings, 'defaultSampling'>> & { readonly defaultSampling?: Partial<SamplingParams> };
+/** A partial settings change; `defaultSampling.seed: null` removes the default seed. */
+export type SettingsPatch = Partial<Omit<AppSettings, 'defaultSampling'>> & { readonly defaultSampling?: SamplingPatch };
 
 export interface ContextEstimate {
   readonly memoryBudgetBytes: number;

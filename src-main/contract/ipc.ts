@@ -20,6 +20,7 @@
  */
 import type { Result } from './errors.ts';
 import type { DeviceInfo, SamplingParams } from './domain.ts';
+import type { SamplingPatch } from './sampling-patch.ts';
 import type {
   ActiveModelState,
   AppInfo,
@@ -49,6 +50,7 @@ import type {
 import { s, type Schema } from './schema.ts';
 
 export type * from './api-types.ts';
+export type { SamplingPatch } from './sampling-patch.ts';
 
 /** Removes a listener; calling it twice is harmless. */
 export type Unsubscribe = () => void;
@@ -79,7 +81,8 @@ export interface ChatApi {
   /** Replaces the text of a user message, drops everything after it, and generates a new reply. */
   editAndResend(request: ConversationRef & { readonly messageId: string; readonly content: string }): Promise<Result<GenerationHandle>>;
   setSystemPrompt(request: ConversationRef & { readonly systemPrompt: string }): Promise<Result<Conversation>>;
-  setGenerationSettings(request: ConversationRef & { readonly sampling: Partial<SamplingParams> }): Promise<Result<Conversation>>;
+  /** Changes this conversation's generation settings; `seed: null` removes its seed. */
+  setGenerationSettings(request: ConversationRef & { readonly sampling: SamplingPatch }): Promise<Result<Conversation>>;
   /** Counts the tokens the draft would add and whether sending it would drop older turns. */
   countDraftTokens(request: ConversationRef & { readonly draft: string }): Promise<Result<DraftTokenCount>>;
   exportConversation(request: ConversationRef & { readonly format: ExportFormat }): Promise<Result<ExportedConversation>>;
@@ -180,7 +183,7 @@ const samplingShape = {
   minP: s.number({ min: 0, max: 1 }),
   repetitionPenalty: s.number({ min: 0.5, max: 3 }),
   maxTokens: s.number({ min: 1, max: 32768, integer: true }),
-  seed: s.optional(s.number({ min: 0, max: 2 ** 32 - 1, integer: true })),
+  seed: s.number({ min: 0, max: 2 ** 32 - 1, integer: true }),
   stop: s.optional(s.array(text(64), { maxLength: 16 })),
 };
 const partialSampling = s.object({
@@ -190,7 +193,7 @@ const partialSampling = s.object({
   minP: s.optional(samplingShape.minP),
   repetitionPenalty: s.optional(samplingShape.repetitionPenalty),
   maxTokens: s.optional(samplingShape.maxTokens),
-  seed: samplingShape.seed,
+  seed: s.optional(s.nullable(samplingShape.seed)),
   stop: samplingShape.stop,
 });
 const device = s.oneOf(['auto', 'cpu', 'webgpu', 'cuda', 'dml', 'coreml'] as const);

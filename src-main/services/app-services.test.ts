@@ -131,7 +131,8 @@ test('regenerate replaces the last reply; edit and resend drops what followed th
   assert.equal(messages.length, 4);
   assert.equal(messages[3]?.id, again.assistantMessageId);
   finished = next<GenerationFinishedEvent>(services.api.chat.onDidFinishGeneration);
-  value(await services.api.chat.editAndResend({ conversationId: conversation.id, messageId: first.userMessageId!, content: 'Edited question' }));
+  const edited = value(await services.api.chat.editAndResend({ conversationId: conversation.id, messageId: first.userMessageId!, content: 'Edited question' }));
+  assert.equal(edited.userMessageId, first.userMessageId, 'the edited message keeps its id and is named in the handle');
   await finished;
   messages = value(await services.api.chat.getConversation({ conversationId: conversation.id })).messages;
   assert.deepEqual(messages.map((m) => m.role), ['user', 'assistant']);
@@ -164,7 +165,11 @@ test('an engine crash mid-reply fails only that reply; the engine restarts and r
     onDisk.get(conversation.id).messages.map((m) => [m.content === '' ? '' : m.role === 'user' ? m.content : 'reply', m.status]).slice(0, 3),
     [['Before the crash', 'complete'], ['reply', 'complete'], ['During the crash', 'complete']],
   );
-  value(await services.api.chat.setGenerationSettings({ conversationId: conversation.id, sampling: { maxTokens: 4 } }));
+  const seeded = value(await services.api.chat.setGenerationSettings({ conversationId: conversation.id, sampling: { maxTokens: 4, seed: 9 } }));
+  assert.equal(seeded.sampling.seed, 9);
+  const unseeded = value(await services.api.chat.setGenerationSettings({ conversationId: conversation.id, sampling: { seed: null } }));
+  assert.equal('seed' in unseeded.sampling, false, 'seed: null clears the seed');
+  assert.equal(unseeded.sampling.maxTokens, 4);
   finished = next<GenerationFinishedEvent>(services.api.chat.onDidFinishGeneration);
   value(await services.api.chat.sendMessage({ conversationId: conversation.id, content: 'After the crash' }));
   assert.equal((await finished).finishReason, 'length');

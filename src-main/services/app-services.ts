@@ -7,6 +7,7 @@ import { platform } from 'node:process';
 import type { ModelDetails } from '../contract/api-types.ts';
 import { appError, err, ok, toAppError, type Result } from '../contract/errors.ts';
 import type { HymbaApi } from '../contract/ipc.ts';
+import { applySamplingPatch } from '../contract/sampling-patch.ts';
 import type { EngineSettings } from '../engine/process/protocol.ts';
 import { ChatService } from './chat-service.ts';
 import { ConversationStore } from './conversations/conversation-store.ts';
@@ -167,10 +168,14 @@ export class AppServices {
         sendMessage: (r) => guard(() => chat.send(r.conversationId, r.content)),
         stopGeneration: (r) => guard(() => chat.stop(r.conversationId)),
         regenerate: (r) => guard(() => chat.regenerate(r.conversationId)),
-        editAndResend: (r) => guard(() => chat.editAndResend(r.conversationId, r.messageId, r.content)),
+        editAndResend: (r) =>
+          guard(async () => {
+            const started = await chat.editAndResend(r.conversationId, r.messageId, r.content);
+            return started.ok ? ok({ ...started.value, userMessageId: r.messageId }) : started;
+          }),
         setSystemPrompt: (r) => guard(async () => ok(await store.update(r.conversationId, (x) => ({ ...x, systemPrompt: r.systemPrompt })))),
         setGenerationSettings: (r) =>
-          guard(async () => ok(await store.update(r.conversationId, (x) => ({ ...x, sampling: { ...x.sampling, ...r.sampling } })))),
+          guard(async () => ok(await store.update(r.conversationId, (x) => ({ ...x, sampling: applySamplingPatch(x.sampling, r.sampling) })))),
         countDraftTokens: (r) => guard(() => chat.countDraft(r.conversationId, r.draft)),
         exportConversation: (r) => guard(() => ok(exportConversation(store.get(r.conversationId), r.format))),
         onDidReceiveToken: chat.onDidReceiveToken.event,

@@ -3,7 +3,7 @@
  * or the slice's `error`; nothing here tokenizes or samples (the engine does).
  */
 import type { AppError, Result } from '../../src-main/contract/errors.ts';
-import type { ConversationsChangedEvent, GenerationHandle, SamplingParams } from '../../src-main/contract/ipc.ts';
+import type { ConversationsChangedEvent, GenerationHandle, SamplingPatch } from '../../src-main/contract/ipc.ts';
 import { getSlice, updateSlice } from './app-store.ts';
 import { getApi } from './api-binding.ts';
 import { conversationLoaded, endedBeforeStart, generationStarted, type GenerationStart } from './chat-slice.ts';
@@ -165,7 +165,7 @@ export async function setSystemPrompt(systemPrompt: string): Promise<void> {
   void refreshDraftCount();
 }
 
-export async function setConversationSampling(sampling: Partial<SamplingParams>): Promise<void> {
+export async function setConversationSampling(sampling: SamplingPatch): Promise<void> {
   const openId = getSlice('chat').openId;
   if (!openId) return;
   const result = await getApi().chat.setGenerationSettings({ conversationId: openId, sampling });

@@ -50,6 +50,19 @@ test('settings survive a restart (a new service on the same folder)', () => {
   });
 });
 
+test('a default seed can be set and cleared again (seed: null)', () => {
+  withDir((dir) => {
+    const service = open(dir);
+    assert.equal(service.update({ defaultSampling: { seed: 1234 } }).ok, true);
+    assert.equal(open(dir).current().defaultSampling.seed, 1234);
+    const cleared = service.update({ defaultSampling: { seed: null } });
+    assert.equal(cleared.ok, true);
+    const reopened = open(dir).current().defaultSampling;
+    assert.equal('seed' in reopened, false);
+    assert.equal(reopened.topK, 40);
+  });
+});
+
 test('invalid updates are rejected and change nothing', () => {
   withDir((dir) => {
     const service = open(dir);

@@ -6,6 +6,7 @@ import { isAbsolute } from 'node:path';
 import type { AppSettings, ContextEstimate, SettingsPatch, SettingsView } from '../../contract/api-types.ts';
 import { appError, err, ok, type Result } from '../../contract/errors.ts';
 import { API_ARGUMENTS } from '../../contract/ipc.ts';
+import { applySamplingPatch } from '../../contract/sampling-patch.ts';
 import { estimateContextFit, type CacheProfile } from '../models/context-estimate.ts';
 import { Emitter } from '../emitter.ts';
 import { defaultSettings } from './settings-schema.ts';
@@ -78,7 +79,7 @@ export class SettingsService {
     const next: AppSettings = {
       ...before,
       ...(Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined)) as Partial<AppSettings>),
-      defaultSampling: { ...before.defaultSampling, ...(patch.defaultSampling ?? {}) },
+      defaultSampling: applySamplingPatch(before.defaultSampling, patch.defaultSampling ?? {}),
     };
     try {
       for (const key of KEYS) {

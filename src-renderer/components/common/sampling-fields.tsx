@@ -5,6 +5,7 @@
  */
 import { useEffect, useState } from 'react';
 import type { SamplingParams } from '../../../src-main/contract/domain.ts';
+import type { SamplingPatch } from '../../../src-main/contract/sampling-patch.ts';
 
 interface FieldSpec {
   readonly key: Exclude<keyof SamplingParams, 'stop' | 'seed'>;
@@ -79,13 +80,13 @@ function NumberField({ spec, value, onCommit }: { spec: FieldSpec; value: number
   );
 }
 
-function SeedField({ value, onCommit }: { value: number | undefined; onCommit: (seed: number | undefined) => void }) {
+function SeedField({ value, onCommit }: { value: number | undefined; onCommit: (seed: number | null) => void }) {
   const [text, setText] = useState(value === undefined ? '' : String(value));
   useEffect(() => setText(value === undefined ? '' : String(value)), [value]);
   const commit = (): void => {
     const trimmed = text.trim();
     if (trimmed === '') {
-      if (value !== undefined) onCommit(undefined);
+      if (value !== undefined) onCommit(null);
       return;
     }
     const parsed = Number(trimmed);
@@ -116,7 +117,7 @@ function SeedField({ value, onCommit }: { value: number | undefined; onCommit: (
   );
 }
 
-export function SamplingFields({ value, onChange }: { value: SamplingParams; onChange: (patch: Partial<SamplingParams>) => void }) {
+export function SamplingFields({ value, onChange }: { value: SamplingParams; onChange: (patch: SamplingPatch) => void }) {
   return (
     <div className="sampling-fields">
       {FIELDS.map((spec) => (

@@ -78,7 +78,8 @@ export function createFakeApi(overrides: Overrides = {}): FakeApi {
       sendMessage: async (r: { conversationId: string }) => ok({ conversationId: r.conversationId, userMessageId: nextId('u'), assistantMessageId: nextId('a'), requestId: nextId('r') }),
       stopGeneration: async () => ok({ stopped: true }),
       regenerate: async (r: { conversationId: string }) => ok({ conversationId: r.conversationId, assistantMessageId: nextId('a'), requestId: nextId('r') }),
-      editAndResend: async (r: { conversationId: string }) => ok({ conversationId: r.conversationId, assistantMessageId: nextId('a'), requestId: nextId('r') }),
+      editAndResend: async (r: { conversationId: string; messageId: string }) =>
+        ok({ conversationId: r.conversationId, userMessageId: r.messageId, assistantMessageId: nextId('a'), requestId: nextId('r') }),
       setSystemPrompt: async (r: { conversationId: string; systemPrompt: string }) => {
         const c = conversations.get(r.conversationId);
         return c ? ok({ ...c, systemPrompt: r.systemPrompt }) : find(r.conversationId);

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { apiBaseUrl, apiConnectionInfo } from './connection-info.ts';
+import { apiBaseUrl, apiConnectionInfo } from './api-connection.ts';
 
 test('the base URL dials loopback for wildcard binds', () => {
   assert.equal(apiBaseUrl('127.0.0.1', 8737), 'http://127.0.0.1:8737/v1');

@@ -1,7 +1,13 @@
 /**
- * What the Settings view shows for the local API: the base URL clients need and a copyable curl example.
- * Pure (no imports), so it can run in any layer.
+ * The local OpenAI-compatible API as clients see it: the default endpoint, the base URL clients need and a
+ * copyable curl example (shown in Settings, printed by `hymba serve --api`). Pure (no imports), so the
+ * renderer, the services and the server share it.
  */
+
+/** The interface the API binds unless the user explicitly chooses another. */
+export const DEFAULT_API_HOST = '127.0.0.1';
+/** The API port unless the settings or `--api-port` say otherwise. */
+export const DEFAULT_API_PORT = 8737;
 
 export interface ApiEndpointInfo {
   /** The bound interface (0.0.0.0 / :: mean every interface; the URL then uses loopback). */
