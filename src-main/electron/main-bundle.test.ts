@@ -20,7 +20,7 @@ const Module = require('node:module');
 const record = [];
 const anything = new Proxy(function () {}, { get: (_t, k) => (k === 'then' ? undefined : anything), apply: () => anything });
 const fake = {
-  app: { isPackaged: false, getPath: () => process.env.HYMBA_TEST_USERDATA, getVersion: () => '0.0.0', requestSingleInstanceLock: () => true,
+  app: { isPackaged: false, getPath: () => process.env.HYMBA_TEST_USERDATA, setPath: (name, path) => record.push('setPath:' + name + '=' + path), getVersion: () => '0.0.0', requestSingleInstanceLock: () => true,
          quit: () => record.push('quit'), on: (e) => record.push('app.on:' + e), whenReady: () => Promise.resolve() },
   BrowserWindow: Object.assign(function (options) { record.push('window:' + JSON.stringify(options.webPreferences)); return anything; }, { getAllWindows: () => [] }),
   protocol: { registerSchemesAsPrivileged: (s) => record.push('scheme:' + s[0].scheme), handle: (s) => record.push('protocol.handle:' + s) },
@@ -41,13 +41,14 @@ test('the Electron main bundle wires every contract method and opens one secured
     const run = spawnSync(process.execPath, ['--require', join(work, 'stand-in.cjs'), join(work, 'dist', 'electron', 'main.js')], {
       cwd: repo,
       encoding: 'utf8',
-      env: { ...process.env, HYMBA_TEST_USERDATA: join(work, 'userdata') },
+      env: { ...process.env, HYMBA_TEST_USERDATA: join(work, 'userdata'), HYMBA_DATA_DIR: join(work, 'chosen') },
       timeout: 60_000,
     });
     assert.equal(run.status, 0, run.stderr);
     const record = JSON.parse(run.stdout) as string[];
     assert.deepEqual(record.filter((r) => r.startsWith('ipc:')).sort(), API_METHOD_NAMES.map((m) => `ipc:${IPC_CHANNELS.invoke(m)}`).sort());
     assert.ok(record.includes('scheme:app') && record.includes('protocol.handle:app'));
+    assert.ok(record.includes(`setPath:userData=${join(work, 'chosen')}`), 'HYMBA_DATA_DIR becomes the userData folder');
     const windows = record.filter((r) => r.startsWith('window:'));
     assert.equal(windows.length, 1);
     const preferences = JSON.parse(windows[0]!.slice('window:'.length)) as Record<string, unknown>;

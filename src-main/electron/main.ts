@@ -1,6 +1,7 @@
 /**
  * Electron main: thin glue. Builds the app services (plain Node) with Electron's settings store and a
  * utilityProcess engine, serves the renderer on app://, wires IPC from the contract, opens the window.
+ * The data folder is Electron's userData unless `--user-data-dir=<dir>` or HYMBA_DATA_DIR names another.
  */
 import { app, BrowserWindow } from 'electron';
 import { join } from 'node:path';
@@ -10,6 +11,7 @@ import { engineConverter } from '../services/models/engine-converter.ts';
 import { registerAppScheme, serveRenderer } from './app-protocol.ts';
 import { utilityEngineLauncher } from './engine-launcher.ts';
 import { wireIpc } from './ipc-wiring.ts';
+import { requestedDataDir } from './data-dir.ts';
 import { createMainWindow } from './main-window.ts';
 import { electronSettingsBackend } from './settings-backend.ts';
 
@@ -17,6 +19,8 @@ import { electronSettingsBackend } from './settings-backend.ts';
 const here = __dirname;
 const resources = app.isPackaged ? process.resourcesPath : join(here, '..', '..');
 
+const dataDir = requestedDataDir(process.argv, process.env);
+if (dataDir) app.setPath('userData', dataDir);
 registerAppScheme();
 if (!app.requestSingleInstanceLock()) app.quit();
 
