@@ -1,0 +1,99 @@
+/**
+ * Opens a converted Hymba package for measurement the way runtime/loaded-model.ts does (same package
+ * reader, tokenizer, device chain, session options, HymbaForward, meta prefix and warm-up step), but over
+ * a MeasuringRunner so each run's time and untrimmed cache outputs are visible, and optionally with
+ * onnxruntime profiling or GPU-resident cache outputs.
+ */
+import * as ort from 'onnxruntime-node';
+import type { DevicePreference, ExecutionDevice } from '../../src-main/contract/domain.ts';
+import type { HymbaConfig } from '../../src-main/engine/config/hymba-config.ts';
+import { cacheTensorSpecs, LOGITS } from '../../src-main/engine/model/graph-io.ts';
+import { cacheLayout, type CacheLayout } from '../../src-main/engine/runtime/cache-layout.ts';
+import { createSessionWithFallback, listDevices, sessionOptions } from '../../src-main/engine/runtime/devices.ts';
+import type { GenerationModel } from '../../src-main/engine/runtime/generation-loop.ts';
+import type { HybridCache } from '../../src-main/engine/runtime/hybrid-cache.ts';
+import { HymbaForward } from '../../src-main/engine/runtime/model-forward.ts';
+import { readRuntimePackage } from '../../src-main/engine/runtime/package-reader.ts';
+import { SnapshotStore } from '../../src-main/engine/runtime/snapshot-store.ts';
+import { TextTokenizer } from '../../src-main/engine/runtime/text-tokenizer.ts';
+import { gpuResidentOutputs, MeasuringRunner } from './measuring-runner.ts';
+
+export interface OpenOptions {
+  readonly device: DevicePreference;
+  readonly threads: number;
+  /** Writes an onnxruntime profile with this file prefix. */
+  readonly profilePrefix?: string;
+  /** Keep present_* outputs on the device (GPU execution providers only). */
+  readonly gpuResident?: boolean;
+  /** Let a GPU session place nodes its provider lacks on the CPU (the engine forbids this). */
+  readonly allowCpuFallback?: boolean;
+}
+
+/** The engine's session options, with the CPU-fallback switch flipped when asked (GPU providers only). */
+export function benchSessionOptions(device: ExecutionDevice, threads: number, allowCpuFallback: boolean): ort.InferenceSession.SessionOptions {
+  const base = sessionOptions(device, { threads, allowSpinning: false });
+  if (!allowCpuFallback || device === 'cpu') return base;
+  const extra = (base.extra ?? {}) as { session?: Record<string, unknown> };
+  return { ...base, extra: { ...extra, session: { ...extra.session, disable_cpu_ep_fallback: '0' } } };
+}
+
+export interface InstrumentedModel extends GenerationModel {
+  readonly config: HymbaConfig;
+  readonly layout: CacheLayout;
+  readonly runner: MeasuringRunner;
+  readonly device: ExecutionDevice;
+  readonly fallbackReason?: string;
+  /** A fresh snapshot store each time, so no measurement resumes from another's prompt. */
+  withoutSnapshots(): GenerationModel;
+}
+
+export async function openInstrumented(packageDir: string, options: OpenOptions): Promise<InstrumentedModel> {
+  const pkg = await readRuntimePackage(packageDir);
+  if (!pkg.ok) throw new Error(`${pkg.error.code}: ${pkg.error.message}`);
+  const { config, cacheDtype, modelPath, dir } = pkg.value;
+  const tokenizer = await TextTokenizer.fromDir(dir);
+  const devices = options.device === 'cpu' ? [] : await listDevices();
+  const outputNames = [LOGITS, ...cacheTensorSpecs(config).map((s) => s.present)];
+  const create = (device: ExecutionDevice): Promise<ort.InferenceSession> => {
+    const base = benchSessionOptions(device, options.threads, options.allowCpuFallback === true);
+    return ort.InferenceSession.create(modelPath, {
+      ...base,
+      ...(options.profilePrefix ? { enableProfiling: true, profileFilePrefix: options.profilePrefix } : {}),
+      ...(options.gpuResident && device !== 'cpu' ? { preferredOutputLocation: gpuResidentOutputs(outputNames) } : {}),
+    });
+  };
+  const { session, choice } = await createSessionWithFallback(options.device, create, devices);
+  const runner = new MeasuringRunner(session, options.gpuResident === true && choice.device !== 'cpu');
+  const forward = new HymbaForward(runner, config, cacheDtype);
+  const metaCache: HybridCache = await forward.metaPrefix();
+  runner.pinAll();
+  await forward.step(metaCache.fork(), [config.bosTokenId]);
+  runner.take();
+  const eos = new Set(config.eosTokenIds);
+  if (tokenizer.eosTokenId !== null) eos.add(tokenizer.eosTokenId);
+  const layout = cacheLayout(config, cacheDtype);
+  const model: Omit<InstrumentedModel, 'withoutSnapshots'> = {
+    config,
+    layout,
+    runner,
+    forward,
+    tokenizer,
+    metaCache,
+    snapshots: new SnapshotStore(6, config.slidingWindow),
+    eosTokenIds: eos,
+    device: choice.device,
+    ...(choice.fallbackReason ? { fallbackReason: choice.fallbackReason } : {}),
+  };
+  return { ...model, withoutSnapshots: () => ({ ...model, snapshots: new SnapshotStore(6, config.slidingWindow) }) };
+}
+
+/** Deterministic ordinary token ids (3 … 31999: no BOS/EOS/PAD) for prompts of a given length. */
+export function promptIds(count: number, seed: number): number[] {
+  let x = (seed * 2654435761) >>> 0 || 1;
+  return Array.from({ length: count }, () => {
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    return 3 + ((x >>> 0) % 31997);
+  });
+}
