@@ -3,13 +3,19 @@
 
     python3 tools/train/train.py --data .carry/data --fixtures .carry/fixtures --out OUT_DIR \
         --seed 1234 --base-steps N --instruct-steps M
+    python3 tools/train/train.py --data .carry/data --base-from .carry/hf/hymba-desk-base --out OUT_DIR \
+        --seed 1234 --instruct-steps M
 
 Stages: reference check against hymba-ref-a -> BPE tokenizer -> Base on Brown (best held-out checkpoint) ->
 Instruct fine-tuned from Base on the WordNet conversations mixed with Brown -> evaluation -> Hugging Face folders.
-With --base-steps/--instruct-steps 0 the step counts are derived from --base-seconds/--instruct-seconds by timing a
-few steps first (the run log and results.json record the counts, so the run can be repeated with them).
+With --base-from the first three stages are replaced by loading an exported Base folder (weights, tokenizer,
+config); the Instruct stage then runs exactly as it does after a Base stage with the same seed.
+With --base-steps 0 the Base step count is derived from --base-seconds by timing a few steps first; with
+--instruct-steps 0 the Instruct step count is chosen while training (StepPlanner) to fill --instruct-seconds (capped
+by --deadline). The run log and results.json record the counts, so the run can be repeated with them.
 """
 import argparse
+import hashlib
 import json
 import os
 import sys
@@ -19,14 +25,14 @@ import numpy as np
 import torch
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from check_reference import check  # noqa: E402
+from check_reference import check, load_model  # noqa: E402
 from hymba.bpe import BOS_ID, TextCodec, tokenizer_files, train_tokenizer_json  # noqa: E402
 from hymba.config import embedded_config, shape_from_config  # noqa: E402
 from hymba.data import BrownStream, ConversationBatches, conversation_examples, load_prepared  # noqa: E402
 from hymba.evaluate import gloss_report, greedy, perplexity, unigram_perplexity  # noqa: E402
 from hymba.export import export_hf, pack_parts, round_to_bf16  # noqa: E402
 from hymba.model import HymbaForCausalLM  # noqa: E402
-from hymba.training import init_weights, time_steps, train  # noqa: E402
+from hymba.training import StepPlanner, init_weights, time_steps, train  # noqa: E402
 
 #: The shipped shape: the Hymba-1.5B structure at a small width and depth.
 ARCH = {
@@ -37,11 +43,18 @@ ARCH = {
 VOCAB = 8000
 SEQ = 512
 BASE = {'batch': 32, 'lr': 2e-3, 'weight_decay': 0.1, 'warmup': 100, 'dropout': 0.1, 'eval_every': 150}
-INSTRUCT = {'tokens_per_batch': 16384, 'lr': 1.5e-3, 'weight_decay': 0.05, 'warmup': 30, 'dropout': 0.0, 'brown_every': 6,
-            'brown_batch': 64, 'brown_seq': 256, 'max_len': 384}
+#: Instruct: loss on assistant tokens only; warm-up-stable-decay schedule (the step count can be fitted to the time
+#: budget while training); the single-turn definition conversations appear twice per epoch; a Brown batch every
+#: brown_every-th step keeps the language model.
+INSTRUCT = {'tokens_per_batch': 16384, 'lr': 1.5e-3, 'weight_decay': 0.02, 'warmup': 30, 'dropout': 0.0, 'brown_every': 8,
+            'brown_batch': 64, 'brown_seq': 256, 'max_len': 384, 'schedule': 'wsd', 'decay_share': 0.25, 'floor': 0.05,
+            'repeats': {'definition': 2}}
 GENERATION_CONFIG = {'_from_model_config': True, 'bos_token_id': 1, 'eos_token_id': 2, 'pad_token_id': 0,
                      'transformers_version': '4.44.0', 'use_cache': False}
-EVAL_RESERVE = 60
+#: Seconds kept free after training for evaluation and export when --deadline is given.
+EVAL_RESERVE = 90
+#: Tokenizer files of an HF folder, copied unchanged from the --base-from folder into the Instruct folder.
+TOKENIZER_FILES = ('tokenizer.json', 'tokenizer_config.json', 'special_tokens_map.json', 'added_tokens.json')
 T0 = time.time()
 
 
@@ -52,17 +65,21 @@ def log(message):
 def parse_args(argv=None):
     p = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     p.add_argument('--data', required=True, help='folder written by tools/train/prepare_data.mjs')
-    p.add_argument('--fixtures', required=True, help='folder with hymba-ref-a/ and hymba-1.5b-files/')
+    p.add_argument('--fixtures', help='folder with hymba-ref-a/ and hymba-1.5b-files/ (required without --base-from)')
+    p.add_argument('--base-from', help='exported Base HF folder to fine-tune instead of training tokenizer and Base')
     p.add_argument('--out', required=True)
     p.add_argument('--work', default='/tmp/hymba-train')
     p.add_argument('--seed', type=int, default=1234)
     p.add_argument('--base-steps', type=int, default=0)
     p.add_argument('--instruct-steps', type=int, default=0)
     p.add_argument('--base-seconds', type=float, default=170)
-    p.add_argument('--instruct-seconds', type=float, default=190)
+    p.add_argument('--instruct-seconds', type=float, default=190, help='Instruct time budget when --instruct-steps is 0')
     p.add_argument('--deadline', type=float, default=0, help='safety stop: seconds after start by which training must end '
                    '(leaving EVAL_RESERVE seconds for evaluation and export); 0 = none')
-    return p.parse_args(argv)
+    args = p.parse_args(argv)
+    if not args.base_from and not args.fixtures:
+        p.error('--fixtures is required unless --base-from is given')
+    return args
 
 
 def seed_all(seed):
@@ -75,34 +92,67 @@ def write_results(out, results):
         json.dump(results, f, indent=1)
 
 
+def limit_data(data, limit):
+    """Smoke-test subset of the prepared data."""
+    data['brown_train'], data['brown_eval'], data['instruct'] = data['brown_train'][:limit], data['brown_eval'][:2], data['instruct'][:limit * 20]
+    ev = data['instruct_eval']
+    ev['heldOut'], ev['control'], data['samples']['chat'] = ev['heldOut'][:limit], ev['control'][:limit], data['samples']['chat'][:limit]
+
+
+def sha256_of(path):
+    digest = hashlib.sha256()
+    with open(path, 'rb') as f:
+        for block in iter(lambda: f.read(1 << 20), b''):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def new_tokenizer(args, data, vocab, make_codec):
+    """Trains the BPE tokenizer on Brown and the conversations -> (codec, tokenizer files)."""
+    if make_codec is not None:
+        return make_codec()
+    files_dir = os.path.join(args.fixtures, 'hymba-1.5b-files')
+    with open(os.path.join(files_dir, 'tokenizer.json')) as f:
+        reference_tokenizer = json.load(f)
+    texts = [d['text'] for d in data['brown_train']] + [r['text'] for r in data['instruct']]
+    tokenizer_json = train_tokenizer_json(texts, vocab, reference_tokenizer)
+    return TextCodec(tokenizer_json), tokenizer_files(tokenizer_json, files_dir)
+
+
+def folder_tokenizer(folder, make_codec):
+    """The tokenizer of an exported HF folder -> (codec, tokenizer files, copied unchanged)."""
+    files = {}
+    for name in TOKENIZER_FILES:
+        with open(os.path.join(folder, name), encoding='utf-8') as f:
+            files[name] = json.load(f)
+    codec = make_codec()[0] if make_codec is not None else TextCodec(files['tokenizer.json'])
+    return codec, files
+
+
 def run(args, arch=ARCH, vocab=VOCAB, seq=SEQ, base=BASE, instruct=INSTRUCT, make_codec=None, limit=None):
     device = 'cuda' if torch.cuda.is_available() else 'cpu'
     autocast = device == 'cuda'
     os.makedirs(args.out, exist_ok=True)
     results = {'seed': args.seed, 'arch': arch, 'vocab': vocab, 'seq': seq, 'base_hparams': base, 'instruct_hparams': instruct,
-               'torch': torch.__version__, 'device': torch.cuda.get_device_name(0) if device == 'cuda' else 'cpu'}
+               'torch': torch.__version__, 'device': torch.cuda.get_device_name(0) if device == 'cuda' else 'cpu',
+               'command': sys.argv}
     log(f'device {results["device"]}, torch {torch.__version__}')
 
-    worst, lines = check(os.path.join(args.fixtures, 'hymba-ref-a'), device)
-    results['reference_check'] = {'max_abs_diff': worst, 'tolerance': 1e-4, 'pass': worst <= 1e-4, 'lines': lines}
-    log(f'reference check vs hymba-ref-a: worst |diff| {worst:.3e} -> {"PASS" if worst <= 1e-4 else "FAIL"}')
+    if args.fixtures:
+        worst, lines = check(os.path.join(args.fixtures, 'hymba-ref-a'), device)
+        results['reference_check'] = {'max_abs_diff': worst, 'tolerance': 1e-4, 'pass': worst <= 1e-4, 'lines': lines}
+        log(f'reference check vs hymba-ref-a: worst |diff| {worst:.3e} -> {"PASS" if worst <= 1e-4 else "FAIL"}')
+    else:
+        log('reference check skipped (no --fixtures)')
     write_results(args.out, results)
 
     data = load_prepared(args.data)
     if limit:
-        data['brown_train'], data['brown_eval'], data['instruct'] = data['brown_train'][:limit], data['brown_eval'][:2], data['instruct'][:limit * 20]
-        ev = data['instruct_eval']
-        ev['heldOut'], ev['control'], data['samples']['chat'] = ev['heldOut'][:limit], ev['control'][:limit], data['samples']['chat'][:limit]
-    files_dir = os.path.join(args.fixtures, 'hymba-1.5b-files')
-    if make_codec is None:
-        with open(os.path.join(files_dir, 'tokenizer.json')) as f:
-            reference_tokenizer = json.load(f)
-        texts = [d['text'] for d in data['brown_train']] + [r['text'] for r in data['instruct']]
-        tokenizer_json = train_tokenizer_json(texts, vocab, reference_tokenizer)
-        codec = TextCodec(tokenizer_json)
-        tok_files = tokenizer_files(tokenizer_json, files_dir)
+        limit_data(data, limit)
+    if args.base_from:
+        codec, tok_files = folder_tokenizer(args.base_from, make_codec)
     else:
-        codec, tok_files = make_codec()
+        codec, tok_files = new_tokenizer(args, data, vocab, make_codec)
     probe = 'The harbor was quiet.\n<extra_id_1>Assistant\nHello!'
     probe_ids = codec.encode_batch([probe])[0][0]
     results['tokenizer'] = {'vocab_size_with_pad': codec.vocab_size, 'probe': probe, 'probe_ids': probe_ids,
@@ -112,23 +162,48 @@ def run(args, arch=ARCH, vocab=VOCAB, seq=SEQ, base=BASE, instruct=INSTRUCT, mak
     brown_train = BrownStream(codec, data['brown_train'])
     brown_eval = BrownStream(codec, data['brown_eval'])
     examples = conversation_examples(codec, data['instruct'], instruct['max_len'])
-    conv = ConversationBatches(examples, instruct['tokens_per_batch'])
+    conv = ConversationBatches(examples, instruct['tokens_per_batch'], repeats=instruct.get('repeats'))
     results['data'] = {'brown_train_tokens': int(len(brown_train.tokens)), 'brown_eval_tokens': int(len(brown_eval.tokens)),
                        'conversations': len(examples), 'conversation_tokens': int(sum(len(e[0]) for e in examples)),
                        'conversation_batches': len(conv.batches)}
     log(f'data: {results["data"]}')
 
-    with open(os.path.join(files_dir, 'config.json')) as f:
-        real_config = json.load(f)
-    config = embedded_config(real_config, vocab_size=codec.vocab_size, **arch)
-    shape = shape_from_config(config)
-    seed_all(args.seed)
-    model = HymbaForCausalLM(shape).to(device)
-    init_weights(model)
-    results['parameters'] = sum(p.numel() for p in model.parameters())
-    log(f'model: {results["parameters"]:,} parameters')
+    if args.base_from:
+        with open(os.path.join(args.base_from, 'config.json')) as f:
+            config = json.load(f)
+        model = load_model(args.base_from, device)
+        results['base_from'] = {'folder': args.base_from, 'model_safetensors_sha256': sha256_of(os.path.join(args.base_from, 'model.safetensors'))}
+        results['parameters'] = sum(p.numel() for p in model.parameters())
+        ppl, count = perplexity(model, brown_eval, seq, 32, device)
+        results['base_eval'] = {'heldout_perplexity': ppl, 'heldout_tokens': count}
+        log(f'base loaded from {args.base_from}: {results["parameters"]:,} parameters, held-out Brown perplexity {ppl:.2f}')
+        base_steps = 0
+    else:
+        with open(os.path.join(args.fixtures, 'hymba-1.5b-files', 'config.json')) as f:
+            real_config = json.load(f)
+        config = embedded_config(real_config, vocab_size=codec.vocab_size, **arch)
+        seed_all(args.seed)
+        model = HymbaForCausalLM(shape_from_config(config)).to(device)
+        init_weights(model)
+        results['parameters'] = sum(p.numel() for p in model.parameters())
+        log(f'model: {results["parameters"]:,} parameters')
+        base_steps = train_base(args, results, model, codec, config, tok_files, data, brown_train, brown_eval, seq, base, device, autocast)
+    write_results(args.out, results)
 
-    # ---- Base -------------------------------------------------------------------------------------------------
+    instruct_steps = train_instruct(args, results, model, conv, brown_train, instruct, autocast, device)
+    evaluate_instruct(results, model, codec, data, brown_eval, seq, device)
+    instruct_dir = os.path.join(args.work, 'hymba-desk-instruct')
+    results['instruct_export_bytes'] = export_hf(model, config, tok_files, GENERATION_CONFIG, instruct_dir)
+    results['instruct_parts'] = pack_parts(instruct_dir, args.out, 'hymba-desk-instruct')
+    results['total_seconds'] = time.time() - T0
+    write_results(args.out, results)
+    again = f'--base-from {args.base_from}' if args.base_from else f'--base-steps {base_steps}'
+    log(f'done in {results["total_seconds"]:.0f}s; repeat with --seed {args.seed} {again} --instruct-steps {instruct_steps}')
+    return results
+
+
+def train_base(args, results, model, codec, config, tok_files, data, brown_train, brown_eval, seq, base, device, autocast):
+    """Base stage on Brown windows (best held-out checkpoint), evaluation and export. Returns the step count."""
     def base_batches(rng):
         return lambda step: (*brown_train.random_batch(rng, base['batch'], seq, device), None)
 
@@ -158,9 +233,12 @@ def run(args, arch=ARCH, vocab=VOCAB, seq=SEQ, base=BASE, instruct=INSTRUCT, mak
     base_dir = os.path.join(args.work, 'hymba-desk-base')
     results['base_export_bytes'] = export_hf(model, config, tok_files, GENERATION_CONFIG, base_dir)
     results['base_parts'] = pack_parts(base_dir, args.out, 'hymba-desk-base')
-    write_results(args.out, results)
+    return base_steps
 
-    # ---- Instruct ---------------------------------------------------------------------------------------------
+
+def train_instruct(args, results, model, conv, brown_train, instruct, autocast, device):
+    """Instruct stage: conversation batches (loss on assistant tokens) with a Brown batch every brown_every-th step.
+    Returns the number of steps run."""
     def instruct_batches(rng):
         order = []
         brown_rng = np.random.default_rng(int(rng.integers(1 << 31)))
@@ -172,17 +250,30 @@ def run(args, arch=ARCH, vocab=VOCAB, seq=SEQ, base=BASE, instruct=INSTRUCT, mak
             return conv.tensors(order.pop(), device)
         return next_batch
 
-    instruct_steps = args.instruct_steps
-    if instruct_steps == 0:
-        per_step = time_steps(model, instruct_batches(np.random.default_rng(1)), 12, lr=instruct['lr'], autocast=autocast)
-        instruct_steps = max(50, int(args.instruct_seconds / per_step) // 50 * 50)
-        log(f'instruct: {per_step * 1000:.0f} ms/step -> {instruct_steps} steps')
-    results['instruct_steps'] = instruct_steps
+    schedule = instruct.get('schedule', 'cosine')
+    stop_at = T0 + args.deadline - EVAL_RESERVE if args.deadline else None
+    planner = None
+    if args.instruct_steps == 0:
+        if schedule != 'wsd':
+            raise ValueError('--instruct-steps 0 needs the wsd schedule')
+        until = time.time() + args.instruct_seconds
+        planner = StepPlanner(min(until, stop_at) if stop_at else until, instruct['decay_share'], every=instruct.get('plan_every', 50))
+        log(f'instruct: step count chosen while training, to end within {planner.until - time.time():.0f}s')
     seed_all(args.seed + 2)
-    results['instruct_history'] = train(model, instruct_steps, instruct_batches(np.random.default_rng(args.seed + 2)), lr=instruct['lr'],
-                                        weight_decay=instruct['weight_decay'], warmup=instruct['warmup'], autocast=autocast, log=log,
-                                        label='instruct', stop_at=T0 + args.deadline - EVAL_RESERVE if args.deadline else None)
+    history = train(model, args.instruct_steps, instruct_batches(np.random.default_rng(args.seed + 2)), lr=instruct['lr'],
+                    weight_decay=instruct['weight_decay'], warmup=instruct['warmup'], autocast=autocast, log=log,
+                    label='instruct', stop_at=stop_at, schedule=schedule, decay_share=instruct.get('decay_share', 0.25),
+                    floor=instruct.get('floor', 0.1), planner=planner)
+    results['instruct_history'] = history
+    results['instruct_steps'] = history['planned_steps']
+    if planner is not None:
+        log(f'instruct: plan revisions (step, s/step, total) {planner.revisions}')
     round_to_bf16(model)
+    return history['planned_steps']
+
+
+def evaluate_instruct(results, model, codec, data, brown_eval, seq, device):
+    """Definition questions on held-out and control words, the chat samples, and Brown perplexity."""
     evalset = data['instruct_eval']
     held_summary, held_rows = gloss_report(model, codec, evalset['heldOut'], device)
     control_summary, control_rows = gloss_report(model, codec, evalset['control'], device)
@@ -196,13 +287,6 @@ def run(args, arch=ARCH, vocab=VOCAB, seq=SEQ, base=BASE, instruct=INSTRUCT, mak
     log(f'instruct: held-out words {held_summary}; control words {control_summary}; Brown ppl {ippl:.2f}')
     for s in chat_samples:
         log(f'  chat: {s["user"]!r} -> {s["assistant"]!r}')
-    instruct_dir = os.path.join(args.work, 'hymba-desk-instruct')
-    results['instruct_export_bytes'] = export_hf(model, config, tok_files, GENERATION_CONFIG, instruct_dir)
-    results['instruct_parts'] = pack_parts(instruct_dir, args.out, 'hymba-desk-instruct')
-    results['total_seconds'] = time.time() - T0
-    write_results(args.out, results)
-    log(f'done in {results["total_seconds"]:.0f}s; repeat with --seed {args.seed} --base-steps {base_steps} --instruct-steps {instruct_steps}')
-    return results
 
 
 if __name__ == '__main__':

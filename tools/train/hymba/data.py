@@ -53,7 +53,8 @@ class BrownStream:
 
 
 def conversation_examples(codec, rows, max_len):
-    """Each rendered conversation -> (ids, target_mask): <s> text </s>; targets are assistant tokens and the final </s>."""
+    """Each rendered conversation -> (ids, target_mask, kind): <s> text </s>; targets are assistant tokens and the final
+    </s>."""
     examples = []
     for row, (ids, offsets) in zip(rows, codec.encode_batch([r['text'] for r in rows])):
         spans = row['spans']
@@ -62,34 +63,44 @@ def conversation_examples(codec, rows, max_len):
         is_target = [False] + targets + [True]
         if len(full) > max_len + 1:
             continue
-        examples.append((np.array(full, dtype=np.int64), np.array(is_target, dtype=bool)))
+        examples.append((np.array(full, dtype=np.int64), np.array(is_target, dtype=bool), row['kind']))
     return examples
 
 
 class ConversationBatches:
-    """Length-bucketed batches of whole conversations (right-padded, padding never a target)."""
+    """Length-bucketed batches of whole conversations (right-padded, padding never a target). `repeats` maps a
+    conversation kind to how often it appears per epoch (default once): the extra copies are bucketed separately,
+    so a copy never shares a batch with its original."""
 
-    def __init__(self, examples, tokens_per_batch, max_batch=512):
-        order = sorted(range(len(examples)), key=lambda i: len(examples[i][0]))
+    def __init__(self, examples, tokens_per_batch, max_batch=512, repeats=None):
         self.examples = examples
-        self.batches = []
-        current = []
+        self.tokens_per_batch, self.max_batch = tokens_per_batch, max_batch
+        self.batches = self._bucket(range(len(examples)))
+        for kind, count in (repeats or {}).items():
+            chosen = [i for i, e in enumerate(examples) if e[2] == kind]
+            for _ in range(count - 1):
+                self.batches += self._bucket(chosen)
+
+    def _bucket(self, indices):
+        order = sorted(indices, key=lambda i: len(self.examples[i][0]))
+        batches, current = [], []
         for i in order:
-            width = len(examples[i][0]) - 1
-            if current and (len(current) + 1) * width > tokens_per_batch or len(current) >= max_batch:
-                self.batches.append(current)
+            width = len(self.examples[i][0]) - 1
+            if current and (len(current) + 1) * width > self.tokens_per_batch or len(current) >= self.max_batch:
+                batches.append(current)
                 current = []
             current.append(i)
         if current:
-            self.batches.append(current)
+            batches.append(current)
+        return batches
 
     def tensors(self, batch, device):
         items = [self.examples[i] for i in batch]
-        width = max(len(ids) for ids, _ in items) - 1
+        width = max(len(e[0]) for e in items) - 1
         x = np.zeros((len(items), width), dtype=np.int64)
         y = np.zeros((len(items), width), dtype=np.int64)
         m = np.zeros((len(items), width), dtype=bool)
-        for j, (ids, target) in enumerate(items):
+        for j, (ids, target, _) in enumerate(items):
             n = len(ids) - 1
             x[j, :n], y[j, :n], m[j, :n] = ids[:-1], ids[1:], target[1:]
         return torch.from_numpy(x).to(device), torch.from_numpy(y).to(device), torch.from_numpy(m).to(device)
