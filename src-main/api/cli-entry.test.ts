@@ -6,16 +6,15 @@ import { DEFAULT_SAMPLING, type GenerationInput, type GenerationMetrics, type Sa
 import { appError, err, ok, type Result } from '../contract/errors.ts';
 import type { EngineStatus, TokenCount } from '../engine/process/protocol.ts';
 import type { AppServices } from '../services/app-services.ts';
-import type { RunningApiServer } from './api-server.ts';
 import { startApiFromCli } from './cli-entry.ts';
 import type { EngineOutcome } from './engine-port.ts';
-import { API_CONVERSATION_ID, startApiForServices, type ApiHostServices } from './services-backend.ts';
+import { API_CONVERSATION_ID, startApiForServices, type ApiHostServices, type ApiServerRun } from './services-backend.ts';
 import { CHAT_MODEL, ScriptedBackend } from './scripted-backend.test-support.ts';
 
 /** Compile-time check: the app's services fit what the API needs. */
 export const appServicesFit = (services: AppServices): ApiHostServices => services;
 
-const started: RunningApiServer[] = [];
+const started: ApiServerRun[] = [];
 afterEach(async () => {
   for (const server of started.splice(0)) await server.close();
 });

@@ -181,6 +181,17 @@ export interface ImportRequest {
 
 export type Theme = 'light' | 'dark' | 'system';
 
+/** The local OpenAI-compatible API server (src-main/api). Off by default. */
+export interface ApiSettings {
+  readonly enabled: boolean;
+  /** Interface to bind: 127.0.0.1 unless the user explicitly chooses another (the UI never offers one). */
+  readonly host: string;
+  /** 0 picks a free port at every start. */
+  readonly port: number;
+  /** The bearer token clients must send; generated at first start, never logged. */
+  readonly token: string;
+}
+
 /** Everything the user can set. Stored by the settings service (electron-store / conf, same file). */
 export interface AppSettings {
   readonly device: DevicePreference;
@@ -194,10 +205,33 @@ export interface AppSettings {
   readonly dataDir: string;
   /** The model to load at launch; null = the embedded default. */
   readonly activeModelId: string | null;
+  readonly api: ApiSettings;
 }
 
 /** A partial settings change; `defaultSampling.seed: null` removes the default seed. */
-export type SettingsPatch = Partial<Omit<AppSettings, 'defaultSampling'>> & { readonly defaultSampling?: SamplingPatch };
+export type SettingsPatch = Partial<Omit<AppSettings, 'defaultSampling' | 'api'>> & {
+  readonly defaultSampling?: SamplingPatch;
+  readonly api?: Partial<ApiSettings>;
+};
+
+export type ApiServerState = 'stopped' | 'starting' | 'running' | 'error';
+
+/** The local API server as it is now (the settings say what it should be). */
+export interface ApiServerStatus {
+  readonly state: ApiServerState;
+  /** What configures the server: the settings, or `hymba serve --api` flags for this run. */
+  readonly source: 'settings' | 'command-line';
+  /** The interface it binds (or would bind). */
+  readonly host: string;
+  /** The bound port while running, else the configured one. */
+  readonly port: number;
+  /** e.g. http://127.0.0.1:8737/v1 while running, else null. */
+  readonly baseUrl: string | null;
+  /** True when the token in effect is not the one in Settings (given to `hymba serve` for this run). */
+  readonly tokenOverridden: boolean;
+  /** Why it is not running, when state is 'error' (e.g. the port is in use). */
+  readonly error?: AppError;
+}
 
 export interface ContextEstimate {
   readonly memoryBudgetBytes: number;

@@ -23,6 +23,7 @@ import type { DeviceInfo, SamplingParams } from './domain.ts';
 import type { SamplingPatch } from './sampling-patch.ts';
 import type {
   ActiveModelState,
+  ApiServerStatus,
   AppInfo,
   AppSettings,
   ContextDropEvent,
@@ -120,8 +121,13 @@ export interface SettingsApi {
   estimateContext(request: { readonly memoryBudgetBytes: number }): Promise<Result<ContextEstimate>>;
   listDevices(): Promise<Result<readonly DeviceOption[]>>;
   getAppInfo(): Promise<Result<AppInfo>>;
+  /** Replaces the local API's token with a new random one (a running API restarts with it). */
+  regenerateApiToken(): Promise<Result<SettingsView>>;
+  /** The local OpenAI-compatible API server: running, stopped, or why it could not start. */
+  getApiStatus(): Promise<Result<ApiServerStatus>>;
 
   onDidChangeSettings(listener: Listener<SettingsView>): Unsubscribe;
+  onDidChangeApiStatus(listener: Listener<ApiServerStatus>): Unsubscribe;
 }
 
 export interface MetricsApi {
@@ -150,6 +156,7 @@ export interface ApiEventPayloads {
   'models.importProgress': ImportProgress;
   'models.changed': ActiveModelState;
   'settings.changed': SettingsView;
+  'settings.apiStatus': ApiServerStatus;
   'metrics.tick': MetricsSnapshot;
 }
 export type ApiEventName = keyof ApiEventPayloads;
@@ -202,6 +209,15 @@ const weightFormat = s.oneOf(['fp32', 'fp16', 'int4'] as const);
 export const MEMORY_BUDGET_RANGE = { min: 2 ** 20, max: 64 * 2 ** 30 } as const;
 const memoryBudgetBytes = s.number({ ...MEMORY_BUDGET_RANGE, integer: true });
 const MAX_MESSAGE_CHARS = 200_000;
+/** Token characters: safe in an HTTP header and inside single quotes in a shell. */
+export const API_TOKEN_PATTERN = /^[A-Za-z0-9._~+/=-]+$/;
+const apiSettingsPatch = s.object({
+  enabled: s.optional(s.boolean()),
+  /** An IP address or host name; anything but loopback exposes the model to the network. */
+  host: s.optional(s.string({ minLength: 1, maxLength: 253, pattern: /^[A-Za-z0-9.:-]+$/ })),
+  port: s.optional(s.number({ min: 0, max: 65535, integer: true })),
+  token: s.optional(s.string({ minLength: 16, maxLength: 256, pattern: API_TOKEN_PATTERN })),
+});
 
 type ArgumentSchemas = { [D in ApiDomain]: { [M in MethodKeys<HymbaApi[D]>]: HymbaApi[D][M] extends Method ? Schema<Parameters<HymbaApi[D][M]>> : never } };
 
@@ -250,11 +266,14 @@ export const API_ARGUMENTS: ArgumentSchemas = {
         theme: s.optional(s.oneOf(['light', 'dark', 'system'] as const)),
         dataDir: s.optional(s.string({ minLength: 1, maxLength: 4096 })),
         activeModelId: s.optional(s.nullable(id)),
+        api: s.optional(apiSettingsPatch),
       }),
     ),
     estimateContext: s.tuple(s.object({ memoryBudgetBytes })),
     listDevices: s.tuple(),
     getAppInfo: s.tuple(),
+    regenerateApiToken: s.tuple(),
+    getApiStatus: s.tuple(),
   },
   metrics: {
     getSnapshot: s.tuple(),
@@ -272,7 +291,7 @@ export const API_EVENTS: EventTable = {
     onDidChangeConversations: 'chat.conversationsChanged',
   },
   models: { onDidProgressImport: 'models.importProgress', onDidChangeModels: 'models.changed' },
-  settings: { onDidChangeSettings: 'settings.changed' },
+  settings: { onDidChangeSettings: 'settings.changed', onDidChangeApiStatus: 'settings.apiStatus' },
   metrics: { onDidTick: 'metrics.tick' },
 };
 

@@ -1,10 +1,11 @@
 /**
- * Electron main: thin glue. Builds the app services (plain Node) with Electron's settings store and a
- * utilityProcess engine, serves the renderer on app://, wires IPC from the contract, opens the window.
+ * Electron main: thin glue. Builds the app services (plain Node) with Electron's settings store, a
+ * utilityProcess engine and the local OpenAI API (when Settings enable it), serves the renderer on app://, wires IPC from the contract, opens the window.
  * The data folder is Electron's userData unless `--user-data-dir=<dir>` or HYMBA_DATA_DIR names another.
  */
 import { app, BrowserWindow } from 'electron';
 import { join } from 'node:path';
+import { servicesApiServerStarter } from '../api/services-backend.ts';
 import { AppServices } from '../services/app-services.ts';
 import { channelFromLauncher } from '../services/engine/engine-channel.ts';
 import { engineConverter } from '../services/models/engine-converter.ts';
@@ -33,6 +34,7 @@ async function launch(): Promise<void> {
     engineChannel: channelFromLauncher(utilityEngineLauncher(join(here, 'engine.cjs'))),
     settingsBackend: electronSettingsBackend,
     converter: engineConverter,
+    apiServer: servicesApiServerStarter,
   });
   serveRenderer(join(here, '..', 'renderer'));
   const window = createMainWindow(join(here, 'preload.cjs'));

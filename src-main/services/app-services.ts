@@ -4,11 +4,12 @@
  */
 import { join } from 'node:path';
 import { platform } from 'node:process';
-import type { ModelDetails } from '../contract/api-types.ts';
+import type { ModelDetails, SettingsView } from '../contract/api-types.ts';
 import { appError, err, ok, toAppError, type Result } from '../contract/errors.ts';
 import type { HymbaApi } from '../contract/ipc.ts';
 import { applySamplingPatch } from '../contract/sampling-patch.ts';
 import type { EngineSettings } from '../engine/process/protocol.ts';
+import { ApiHost, type ApiServerStarter } from './api-host.ts';
 import { ChatService } from './chat-service.ts';
 import { ConversationStore } from './conversations/conversation-store.ts';
 import { exportConversation } from './conversations/conversation-export.ts';
@@ -33,6 +34,11 @@ export interface AppServicesOptions {
   readonly converter?: ModelConverter;
   /** Extra package folders to list (read-only), e.g. `hymba serve --model <pkg>`. */
   readonly extraModelDirs?: readonly string[];
+  /**
+   * The local OpenAI-compatible API server on these services (src-main/api `servicesApiServerStarter`);
+   * without it, enabling the API in Settings reports that this host cannot run it.
+   */
+  readonly apiServer?: (services: AppServices) => ApiServerStarter;
 }
 
 export interface StartupReport {
@@ -56,6 +62,8 @@ export class AppServices {
   readonly metrics: MetricsService;
   readonly models: ModelsService;
   readonly chat: ChatService;
+  /** The local OpenAI-compatible API server, following the `api` settings. */
+  readonly apiHost: ApiHost;
   readonly api: HymbaApi;
   /** Settles when the conversations are loaded; chat calls wait for it (Electron opens its window first). */
   private readonly storage: Promise<unknown>;
@@ -99,7 +107,11 @@ export class AppServices {
       },
       defaultSampling: () => this.settings.current().defaultSampling,
     });
-    this.settings.onDidChange.event(() => void this.engine.configure(this.engineSettings()));
+    this.apiHost = new ApiHost(() => this.settings.current().api, options.apiServer?.(this));
+    this.settings.onDidChange.event(() => {
+      void this.engine.configure(this.engineSettings());
+      void this.apiHost.apply();
+    });
     this.storage = new Promise((resolve) => (this.resolveStorage = resolve));
     this.api = this.buildApi();
   }
@@ -109,8 +121,10 @@ export class AppServices {
     return { device: s.device, threads: s.threads, cacheBudgetBytes: s.memoryBudgetBytes };
   }
 
-  /** Loads conversations, starts the engine and the launch model, starts metrics ticks. */
-  /** Loads conversations, starts the engine and loads `preferredModelId`, else the remembered or embedded model. */
+  /**
+   * Loads conversations, starts metrics ticks and the local API (when enabled), starts the engine and
+   * loads `preferredModelId`, else the remembered or embedded model.
+   */
   async start(preferredModelId?: string): Promise<StartupReport> {
     try {
       await this.chat.store.load();
@@ -118,6 +132,7 @@ export class AppServices {
       this.resolveStorage(undefined);
     }
     this.metrics.start();
+    await this.apiHost.apply();
     const started = await this.engine.start();
     if (!started.ok) return { model: null, modelError: started.error.message };
     const model = await this.models.loadStartupModel(preferredModelId ?? this.settings.current().activeModelId);
@@ -126,6 +141,7 @@ export class AppServices {
   }
 
   async dispose(): Promise<void> {
+    await this.apiHost.dispose();
     this.models.cancelAllImports();
     this.chat.stopAll();
     await this.chat.settle();
@@ -134,7 +150,12 @@ export class AppServices {
   }
 
   private buildApi(): HymbaApi {
-    const { chat, models, settings, metrics } = this;
+    const { chat, models, settings, metrics, apiHost } = this;
+    /** A settings change answers once the API server follows it, so the caller sees the new status. */
+    const andApplyApi = async (result: Result<SettingsView>): Promise<Result<SettingsView>> => {
+      if (result.ok) await apiHost.apply();
+      return result;
+    };
     const store = chat.store;
     const guard = async <T>(run: () => Promise<Result<T>> | Result<T>): Promise<Result<T>> => {
       await this.storage;
@@ -197,7 +218,7 @@ export class AppServices {
       },
       settings: {
         getSettings: () => guardCall(() => ok(settings.view())),
-        updateSettings: (r) => guardCall(() => settings.update(r)),
+        updateSettings: (r) => guardCall(() => (r.api === undefined ? settings.update(r) : andApplyApi(settings.update(r)))),
         estimateContext: (r) => guardCall(() => ok(settings.estimate(r.memoryBudgetBytes))),
         listDevices: () =>
           guardCall(async () => {
@@ -205,7 +226,10 @@ export class AppServices {
             return devices.ok ? ok(deviceOptions(devices.value)) : err(devices.error.code === 'ENGINE_CRASHED' ? devices.error : appError('DEVICE_UNAVAILABLE', devices.error.message));
           }),
         getAppInfo: () => guardCall(() => ok({ version: this.options.version, host: this.options.host, platform, dataDir: settings.dataDir })),
+        regenerateApiToken: () => guardCall(() => andApplyApi(settings.regenerateApiToken())),
+        getApiStatus: () => guardCall(() => ok(apiHost.status())),
         onDidChangeSettings: settings.onDidChange.event,
+        onDidChangeApiStatus: apiHost.onDidChangeStatus.event,
       },
       metrics: {
         getSnapshot: () => guardCall(() => ok(metrics.snapshot())),

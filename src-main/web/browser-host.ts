@@ -1,11 +1,13 @@
 /**
  * Browser mode host: the app services in plain Node (conf settings, engine as a forked child process)
- * plus the bridge server. Used by `hymba serve` and by the e2e suite.
+ * plus the bridge server, and the local OpenAI API when Settings enable it. Used by `hymba serve` and by
+ * the e2e suite.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { servicesApiServerStarter } from '../api/services-backend.ts';
 import { AppServices, type StartupReport } from '../services/app-services.ts';
 import { forkEngineChannel, type EngineChannelFactory } from '../services/engine/engine-channel.ts';
 import type { ModelConverter } from '../services/models/import-model.ts';
@@ -77,6 +79,7 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
     settingsBackend: confSettingsBackend,
     converter: options.converter ?? engineConverter,
     extraModelDirs: choice.dirs,
+    apiServer: servicesApiServerStarter,
   });
   const startup = await services.start(choice.id);
   const token = createLaunchToken();

@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -84,8 +84,8 @@ test('serve --api --model <pkg> starts that model and prints the OpenAI API line
     const base = match[1] as string;
     assert.equal((await fetch(`${base}/models`)).status, 401);
     const models = (await (await fetch(`${base}/models`, { headers: { Authorization: 'Bearer test-token-123' } })).json()) as { data: { id: string; kind: string }[] };
-    assert.equal(models.data.length, 1);
-    assert.equal(models.data[0]?.kind, 'instruct');
+    const chosen = (JSON.parse(readFileSync(join(pkg, 'manifest.json'), 'utf8')) as { id: string }).id;
+    assert.equal(models.data.find((m) => m.id === chosen)?.kind, 'instruct', 'the --model package is listed (beside any embedded ones)');
   } finally {
     child.kill('SIGTERM');
     assert.equal(await exited, 0);

@@ -7,6 +7,7 @@ import { confSettingsBackend, openSettingsBackend } from './settings-backend.ts'
 import { SettingsService } from './settings-service.ts';
 import { SETTINGS_VERSION } from './settings-schema.ts';
 import { DEFAULT_MEMORY_BUDGET_BYTES } from '../../contract/ipc.ts';
+import { DEFAULT_API_PORT } from '../../contract/api-connection.ts';
 
 function withDir(run: (dir: string) => void): void {
   const dir = mkdtempSync(join(tmpdir(), 'hymba-settings-'));
@@ -96,6 +97,50 @@ test('a 1.0.0 file is migrated: MiB budget to bytes, theme auto to system', () =
     const file = JSON.parse(readFileSync(join(dir, 'settings.json'), 'utf8'));
     assert.equal(file.cacheBudgetMiB, undefined);
     assert.equal(file.__internal__.migrations.version, SETTINGS_VERSION);
+  });
+});
+
+test('the API is off by default on 127.0.0.1:8737; its token is made once at first start and kept', () => {
+  withDir((dir) => {
+    const first = open(dir).current().api;
+    assert.deepEqual({ ...first, token: '' }, { enabled: false, host: '127.0.0.1', port: DEFAULT_API_PORT, token: '' });
+    assert.match(first.token, /^[A-Za-z0-9_-]{32}$/);
+    assert.equal(open(dir).current().api.token, first.token, 'the next start keeps it');
+    const service = open(dir);
+    assert.equal(service.update({ api: { enabled: true, port: 9001 } }).ok, true);
+    const renewed = service.regenerateApiToken();
+    assert.ok(renewed.ok);
+    assert.notEqual(renewed.value.settings.api.token, first.token);
+    assert.deepEqual(open(dir).current().api, { enabled: true, host: '127.0.0.1', port: 9001, token: renewed.value.settings.api.token });
+  });
+});
+
+test('a 1.1.0 file is migrated to 1.2.0: it gets the API block, off, with a new token; other keys stay', () => {
+  withDir((dir) => {
+    const old = { theme: 'dark', threads: 4, __internal__: { migrations: { version: '1.1.0' } } };
+    writeFileSync(join(dir, 'settings.json'), JSON.stringify(old));
+    const settings = open(dir).current();
+    assert.equal(settings.theme, 'dark');
+    assert.equal(settings.threads, 4);
+    assert.equal(settings.api.enabled, false);
+    assert.equal(settings.api.port, DEFAULT_API_PORT);
+    const file = JSON.parse(readFileSync(join(dir, 'settings.json'), 'utf8'));
+    assert.equal(file.__internal__.migrations.version, '1.2.0');
+    assert.match(file.api.token, /^[A-Za-z0-9_-]{32}$/, 'the migration wrote the token');
+    assert.equal(file.api.token, settings.api.token);
+  });
+});
+
+test('a partial or hand-edited API block keeps its good values (the token survives a bad host)', () => {
+  withDir((dir) => {
+    const token = 'hand-written-token-0123456789';
+    const write = (api: object) => writeFileSync(join(dir, 'settings.json'), JSON.stringify({ api, __internal__: { migrations: { version: '1.2.0' } } }));
+    write({ enabled: true, token });
+    assert.deepEqual(open(dir).current().api, { enabled: true, host: '127.0.0.1', port: DEFAULT_API_PORT, token });
+    write({ enabled: true, host: 'not a host!', port: 80, token });
+    assert.deepEqual(open(dir).current().api, { enabled: true, host: '127.0.0.1', port: 80, token });
+    write({ enabled: true, host: '0.0.0.0', port: 80, token });
+    assert.equal(open(dir).current().api.host, '0.0.0.0', 'a host the user chose on purpose is kept');
   });
 });
 

@@ -9,11 +9,16 @@ import { API_ARGUMENTS } from '../../contract/ipc.ts';
 import { applySamplingPatch } from '../../contract/sampling-patch.ts';
 import { estimateContextFit, type CacheProfile } from '../models/context-estimate.ts';
 import { Emitter } from '../emitter.ts';
-import { defaultSettings } from './settings-schema.ts';
+import { defaultSettings, newApiToken, readApiSettings } from './settings-schema.ts';
 import type { SettingsBackend } from './settings-backend.ts';
 
 const patchSchema = API_ARGUMENTS.settings.updateSettings;
-const KEYS = ['device', 'memoryBudgetBytes', 'threads', 'defaultSampling', 'theme', 'dataDir', 'activeModelId'] as const;
+const KEYS = ['device', 'memoryBudgetBytes', 'threads', 'defaultSampling', 'theme', 'dataDir', 'activeModelId', 'api'] as const;
+
+/** The entries of an object whose value is not undefined. */
+function defined<T extends object>(patch: T): Partial<T> {
+  return Object.fromEntries(Object.entries(patch).filter(([, value]) => value !== undefined)) as Partial<T>;
+}
 
 export class SettingsService {
   readonly onDidChange = new Emitter<SettingsView>();
@@ -33,6 +38,20 @@ export class SettingsService {
     private readonly cacheProfile: () => CacheProfile | null = () => null,
   ) {
     this.launchDataDir = this.current().dataDir;
+    this.ensureApiToken();
+  }
+
+  /** The first start (or a token removed by hand) gets a new random API token; it is saved, never logged. */
+  private ensureApiToken(): void {
+    const api = this.current().api;
+    if (api.token !== '') return;
+    this.backend.set('api', { ...api, token: newApiToken() });
+    this.cached = null;
+  }
+
+  /** Replaces the API token with a new random one. */
+  regenerateApiToken(): Result<SettingsView> {
+    return this.update({ api: { token: newApiToken() } });
   }
 
   /** The data folder in effect for this launch (a changed folder applies after a restart). */
@@ -51,6 +70,10 @@ export class SettingsService {
     const merged: Record<string, unknown> = {};
     for (const key of KEYS) {
       const stored = this.backend.get(key);
+      if (key === 'api') {
+        merged[key] = readApiSettings(stored);
+        continue;
+      }
       const candidate = key === 'defaultSampling' && stored && typeof stored === 'object' ? { ...defaults.defaultSampling, ...stored } : stored;
       const checked = patchSchema.check([{ [key]: candidate }], 'settings');
       merged[key] = checked.ok && candidate !== undefined ? candidate : defaults[key];
@@ -78,8 +101,9 @@ export class SettingsService {
     const before = this.current();
     const next: AppSettings = {
       ...before,
-      ...(Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined)) as Partial<AppSettings>),
+      ...(defined(patch) as Partial<AppSettings>),
       defaultSampling: applySamplingPatch(before.defaultSampling, patch.defaultSampling ?? {}),
+      api: { ...before.api, ...defined(patch.api ?? {}) },
     };
     try {
       for (const key of KEYS) {

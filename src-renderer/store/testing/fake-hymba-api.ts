@@ -22,7 +22,16 @@ export function emptyConversation(id: string, title = 'New chat'): Conversation 
 
 export function settingsView(memoryBudgetBytes = 512 * 2 ** 20): SettingsView {
   return {
-    settings: { device: 'auto', memoryBudgetBytes, threads: 0, defaultSampling: DEFAULT_SAMPLING, theme: 'system', dataDir: '/data', activeModelId: null },
+    settings: {
+      device: 'auto',
+      memoryBudgetBytes,
+      threads: 0,
+      defaultSampling: DEFAULT_SAMPLING,
+      theme: 'system',
+      dataDir: '/data',
+      activeModelId: null,
+      api: { enabled: false, host: '127.0.0.1', port: 8737, token: 'fake-token-0123456789' },
+    },
     estimate: { memoryBudgetBytes, fitsTokens: memoryBudgetBytes / 1000, fixedBytes: 0, bytesPerToken: 1000 },
     restartRequired: false,
   };
@@ -103,6 +112,8 @@ export function createFakeApi(overrides: Overrides = {}): FakeApi {
       estimateContext: async (r: { memoryBudgetBytes: number }) => ok(settingsView(r.memoryBudgetBytes).estimate),
       listDevices: async () => ok([{ device: 'cpu', available: true, detail: 'always' }]),
       getAppInfo: async () => ok({ version: '0', host: 'browser', platform: 'linux', dataDir: '/data' }),
+      regenerateApiToken: async () => ok(settingsView()),
+      getApiStatus: async () => ok({ state: 'stopped', source: 'settings', host: '127.0.0.1', port: 8737, baseUrl: null, tokenOverridden: false }),
     },
     metrics: {
       getSnapshot: async () => err(appError('INTERNAL', 'no metrics in the fake')),
