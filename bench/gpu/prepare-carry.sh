@@ -6,7 +6,7 @@
 #                      its linux/x64 binaries, @huggingface/tokenizers, @huggingface/jinja, and their dependencies
 #   hymba-1.5b-files.tar.xz  the real config + tokenizer (../shared does not travel to the device)
 # The Vulkan loader debs come from .gl/ (the lead prepares it; see /work/.library/device/README.md).
-# Size: about 34 MB here. The device call also sends every tracked file (about 35 MB, mostly assets/models),
+# Size: about 37 MB here. The device call also sends every tracked file (about 35 MB, mostly assets/models),
 # and the whole must stay under 64 MiB: see bench/results/README.md "GPU run" for how to fit it.
 # Usage (repo root): bash bench/gpu/prepare-carry.sh        Check: bash bench/gpu/prepare-carry.sh --check
 set -euo pipefail

@@ -97,7 +97,7 @@ export function lineChart(title: string, xLabel: string, yLabel: string, series:
     body.push(`<path d="${path}" fill="none" stroke="${color}" stroke-width="2"${s.dashed ? ' stroke-dasharray="6 4"' : ''}/>`);
     if (s.markers) for (const [x, y] of s.points) body.push(`<circle cx="${px(x).toFixed(1)}" cy="${py(y).toFixed(1)}" r="4" fill="${color}"/>`);
   });
-  for (const x of xs) body.push(`<text x="${px(x).toFixed(1)}" y="${HEIGHT - MARGIN.bottom + 16}" text-anchor="middle" font-size="11">${formatTick(x)}</text>`);
+  for (const x of xs.filter((v) => v > 0)) body.push(`<text x="${px(x).toFixed(1)}" y="${HEIGHT - MARGIN.bottom + 16}" text-anchor="middle" font-size="11">${formatTick(x)}</text>`);
   body.push(`<text x="${MARGIN.left + plotW / 2}" y="${HEIGHT - MARGIN.bottom + 34}" text-anchor="middle" font-size="12">${escapeXml(xLabel)}</text>`);
   return frame(title, yLabel, top, step, body, series.map((s) => s.name));
 }
