@@ -36,7 +36,7 @@ if [[ "${1:-}" == "--check" ]]; then
   shift
   scratch=$(mktemp -d /tmp/hymba-carry-check.XXXXXX)
   git ls-files -z --cached --others --exclude-standard | xargs -0 -I{} cp --parents {} "$scratch" 2>/dev/null
-  cp -r .carry "$scratch/.carry"
+  mkdir -p "$scratch/.carry" && cp -r .carry/gpu "$scratch/.carry/gpu"
   cd "$scratch"
   mkdir -p node-bin && xz -dc .carry/gpu/node.xz > node-bin/node && chmod +x node-bin/node
   tar -xJf .carry/gpu/node_modules.tar.xz && tar -xJf .carry/gpu/hymba-1.5b-files.tar.xz -C "$scratch"
