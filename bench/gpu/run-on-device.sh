@@ -34,11 +34,11 @@ torch.cuda.synchronize();print(round(2*20*2**30/(time.perf_counter()-t)/1e9))")
 echo "GPU copy bandwidth (read + write): ${gbps} GB/s after $(elapsed) s"
 
 common=(--device webgpu --threads 16 --work /tmp/hymba-bench-work --source /tmp/hymba-1.5b-files --bandwidth-gbps "$gbps")
-timeout 330 node bin/hymba.mjs bench --quick --out "$results/strict" "${common[@]}"
+timeout 400 node bin/hymba.mjs bench --quick --out "$results/strict" "${common[@]}"
 used=$(node -e "try{console.log(require('$results/strict/latest-quick.json').device.used)}catch{console.log('none')}")
 echo "strict quick run used: $used after $(elapsed) s"
 if [[ "$used" != "webgpu" ]]; then
-  timeout 200 node bin/hymba.mjs bench --quick --allow-cpu-fallback --out "$results/fallback" "${common[@]}"
+  timeout 150 node bin/hymba.mjs bench --quick --allow-cpu-fallback --out "$results/fallback" "${common[@]}"
 fi
 
 python3 bench/gpu/torch_hymba_decode.py --config /tmp/hymba-1.5b-files/config.json --out "$results/torch-reference.json" --contexts 512,4096,8192 --steps 32
