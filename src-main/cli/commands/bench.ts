@@ -10,6 +10,7 @@ import { intFlag, parseCliArgs } from '../args.ts';
 import type { CliCommand } from '../cli-command.ts';
 
 const USAGE = `Usage: hymba bench [--quick] [--out bench/results] [--device cpu|webgpu|cuda|auto] [--threads N] [--work bench/work] [--formats int4[,fp16]] [--no-llama]
+                   [--source <hf-files-dir>] [--allow-cpu-fallback] [--bandwidth-gbps N]
 
 Synthesises the real Hymba-1.5B layout (config + tokenizer from ../shared/fixtures/hymba-1.5b-files) with
 random weights into the work folder (git-ignored, reused between runs), converts it, and measures prefill,
