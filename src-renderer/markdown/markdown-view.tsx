@@ -2,7 +2,8 @@
  * Renders Markdown as React elements built from the parsed tree. Text is only ever passed as React
  * children (escaped by React); links are vetted by the parser and open outside the app.
  */
-import { Fragment, useMemo, useState, type ReactNode } from 'react';
+import { Fragment, useMemo, type ReactNode } from 'react';
+import { CopyButton } from '../components/common/copy-button.tsx';
 import type { BlockNode, InlineNode } from './markdown-ast.ts';
 import { parseMarkdown } from './parse-markdown.ts';
 
@@ -33,23 +34,11 @@ export function renderInline(nodes: readonly InlineNode[]): ReactNode[] {
 
 /** A fenced code block with its language label and a copy button. */
 export function CodeBlock({ language, code, closed }: { language: string; code: string; closed: boolean }) {
-  const [copied, setCopied] = useState(false);
-  const copy = (): void => {
-    void navigator.clipboard?.writeText(code).then(
-      () => {
-        setCopied(true);
-        window.setTimeout(() => setCopied(false), 1500);
-      },
-      () => setCopied(false),
-    );
-  };
   return (
     <div className="md-code-block" data-testid="code-block">
       <div className="md-code-header">
         <span className="md-code-language">{language || 'text'}</span>
-        <button type="button" className="md-code-copy" onClick={copy} aria-label="Copy code" disabled={!closed && code === ''}>
-          {copied ? 'Copied' : 'Copy'}
-        </button>
+        <CopyButton text={code} label="Copy code" className="md-code-copy" disabled={!closed && code === ''} />
       </div>
       <pre>
         <code>{code}</code>

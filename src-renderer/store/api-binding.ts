@@ -7,7 +7,7 @@ import { updateSlice } from './app-store.ts';
 import { contextDropped, generationFailed, generationFinished, tokenReceived } from './chat-slice.ts';
 import { activeModelChanged, importProgressed } from './models-slice.ts';
 import { snapshotReceived } from './dashboard-slice.ts';
-import { settingsReceived } from './settings-slice.ts';
+import { apiStatusReceived, settingsReceived } from './settings-slice.ts';
 import { onImportProgress, refreshModels } from './models-actions.ts';
 import { onConversationsChanged, onGenerationEnded } from './chat-actions.ts';
 
@@ -41,6 +41,7 @@ export function connectStore(api: HymbaApi): Unsubscribe {
       void refreshModels();
     }),
     api.settings.onDidChangeSettings((view) => updateSlice('settings', (s) => settingsReceived(s, view))),
+    api.settings.onDidChangeApiStatus((status) => updateSlice('settings', (s) => apiStatusReceived(s, status))),
     api.metrics.onDidTick((snapshot) => updateSlice('dashboard', (s) => snapshotReceived(s, snapshot))),
   ];
   return () => {

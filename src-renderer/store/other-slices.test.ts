@@ -4,7 +4,7 @@ import type { MetricsSnapshot, ModelSummary } from '../../src-main/contract/ipc.
 import { appStore, getSlice, resetAppStore } from './app-store.ts';
 import { connectStore } from './api-binding.ts';
 import { cancelImport, refreshModels, startImport, askDeleteModel, confirmDeleteModel } from './models-actions.ts';
-import { commitBudget, loadSettings, previewBudget } from './settings-actions.ts';
+import { commitBudget, loadSettings, previewBudget, regenerateApiToken, updateApiSettings } from './settings-actions.ts';
 import { estimateReceived } from './settings-slice.ts';
 import { snapshotReceived, initialDashboardState } from './dashboard-slice.ts';
 import { createFakeApi, settingsView, type FakeApi } from './testing/fake-hymba-api.ts';
@@ -120,6 +120,32 @@ function snapshot(at: number, total: number, contextTokens: number): MetricsSnap
     series: [],
   };
 }
+
+test('settings: the API status is loaded, follows host events, and is asked again after an API change', async () => {
+  const running = { state: 'running', source: 'settings', host: '127.0.0.1', port: 4321, baseUrl: 'http://127.0.0.1:4321/v1', tokenOverridden: false } as const;
+  let answer: typeof running | { readonly state: 'stopped' } = { state: 'stopped' };
+  disconnect();
+  connect(createFakeApi({ settings: { getApiStatus: async () => ({ ok: true, value: { ...running, ...answer } }) } }));
+  await loadSettings();
+  assert.equal(getSlice('settings').apiStatus?.state, 'stopped');
+  fake.emit('settings.apiStatus', { ...running, state: 'starting', baseUrl: null });
+  assert.equal(getSlice('settings').apiStatus?.state, 'starting');
+  answer = running;
+  assert.equal(await updateApiSettings({ enabled: true, port: 4321 }), true);
+  assert.deepEqual(fake.calls.find((c) => c.method === 'settings.updateSettings')?.args, [{ api: { enabled: true, port: 4321 } }]);
+  assert.equal(getSlice('settings').apiStatus?.baseUrl, 'http://127.0.0.1:4321/v1');
+});
+
+test('settings: a new API token replaces the shown one and is announced', async () => {
+  const renewed = settingsView();
+  disconnect();
+  connect(createFakeApi({ settings: { regenerateApiToken: async () => ({ ok: true, value: { ...renewed, settings: { ...renewed.settings, api: { ...renewed.settings.api, token: 'renewed-token-0123456789' } } } }) } }));
+  await loadSettings();
+  await regenerateApiToken();
+  assert.equal(getSlice('settings').view?.settings.api.token, 'renewed-token-0123456789');
+  assert.ok(fake.calls.some((c) => c.method === 'settings.getApiStatus'));
+  assert.equal(getSlice('ui').toasts.at(-1)?.kind, 'success');
+});
 
 test('dashboard: ticks build the cache history and old snapshots are ignored', () => {
   fake.emit('metrics.tick', snapshot(1000, 10, 130));

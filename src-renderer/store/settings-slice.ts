@@ -1,9 +1,10 @@
 /**
  * Settings slice: the saved settings as the settings service reports them, the devices detected on this
- * machine, the app info, and the live "fits N tokens" estimate for a budget being edited.
+ * machine, the app info, the live "fits N tokens" estimate for a budget being edited, and the state of the
+ * local OpenAI-compatible API server.
  */
 import type { AppError } from '../../src-main/contract/errors.ts';
-import type { AppInfo, ContextEstimate, DeviceOption, SettingsView } from '../../src-main/contract/ipc.ts';
+import type { ApiServerStatus, AppInfo, ContextEstimate, DeviceOption, SettingsView } from '../../src-main/contract/ipc.ts';
 
 export interface SettingsState {
   readonly view: SettingsView | null;
@@ -15,6 +16,8 @@ export interface SettingsState {
   readonly estimate: ContextEstimate | null;
   readonly saving: boolean;
   readonly error: AppError | null;
+  /** The local API server as the host last reported it (null until asked). */
+  readonly apiStatus: ApiServerStatus | null;
 }
 
 export const initialSettingsState = (): SettingsState => ({
@@ -25,7 +28,12 @@ export const initialSettingsState = (): SettingsState => ({
   estimate: null,
   saving: false,
   error: null,
+  apiStatus: null,
 });
+
+export function apiStatusReceived(state: SettingsState, apiStatus: ApiServerStatus): SettingsState {
+  return { ...state, apiStatus };
+}
 
 export function settingsReceived(state: SettingsState, view: SettingsView): SettingsState {
   const draftSettled = state.budgetDraft === null || state.budgetDraft === view.settings.memoryBudgetBytes;

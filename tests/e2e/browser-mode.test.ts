@@ -17,6 +17,8 @@ import { dataValue, openBrowser, screenshot, waitForDataValue, type BrowserSessi
 import {
   activateModel,
   assistantMessages,
+  disableLocalApi,
+  enableLocalApi,
   gotoView,
   lastReplyText,
   modelRow,
@@ -280,6 +282,25 @@ describe('Hymba Desk in the browser (hymba serve, real engine)', { skip }, () =>
     await page.locator('html[data-theme="dark"]').waitFor({ state: 'attached' });
     await page.locator('[data-testid="theme-dark"][aria-checked="true"]').waitFor();
     await screenshot(page, 'settings-dark');
+  });
+
+  e2e('the OpenAI-compatible API is off until switched on in Settings; its URL answers only with the token', async () => {
+    const { page } = session;
+    await gotoView(page, 'settings');
+    await page.locator('[data-testid="api-status"][data-state="stopped"]').waitFor();
+    assert.equal(await page.getByTestId('api-enabled').isChecked(), false, 'off by default');
+    const { baseUrl, token, curl } = await enableLocalApi(page);
+    assert.match(baseUrl, /^http:\/\/127\.0\.0\.1:\d+\/v1$/);
+    assert.ok(token.length >= 32, 'a generated token is shown');
+    assert.ok(curl.includes(`${baseUrl}/`) && curl.includes(`Bearer ${token}`), 'the curl example carries the URL and the shown token');
+    await screenshot(page, 'settings-api');
+    const models = await fetch(`${baseUrl}/models`, { headers: { Authorization: `Bearer ${token}` } });
+    assert.equal(models.status, 200);
+    const ids = ((await models.json()) as { data: { id: string }[] }).data.map((m) => m.id);
+    assert.ok(ids.includes('e2e-instruct') && ids.includes('e2e-base'), ids.join(', '));
+    assert.equal((await fetch(`${baseUrl}/models`)).status, 401);
+    await disableLocalApi(page);
+    await assert.rejects(fetch(`${baseUrl}/models`, { headers: { Authorization: `Bearer ${token}` } }), 'nothing listens once it is off');
   });
 
   e2e('settings survive a server restart', async () => {

@@ -16,7 +16,17 @@ import { findElectronBinary } from './support/electron-binary.ts';
 import { buildModelFixtures, installPackage } from './support/model-fixtures.ts';
 import { REPO_ROOT } from './support/paths.ts';
 import { screenshot } from './support/browser.ts';
-import { activateModel, gotoView, newChat, startLongReply, useEndlessReplies, waitReplyEnded, waitStreamingText } from './support/app-driver.ts';
+import {
+  activateModel,
+  disableLocalApi,
+  enableLocalApi,
+  gotoView,
+  newChat,
+  startLongReply,
+  useEndlessReplies,
+  waitReplyEnded,
+  waitStreamingText,
+} from './support/app-driver.ts';
 
 const lookup = findElectronBinary();
 const skip = 'missing' in lookup ? `no Electron binary: ${lookup.missing}` : false;
@@ -66,6 +76,14 @@ describe('Hymba Desk as the Electron app', { skip }, () => {
     await page.keyboard.press('Escape');
     assert.equal(await waitReplyEnded(page), 'cancelled');
     await screenshot(page, 'electron-chat');
+  });
+
+  test('the local API is switched on in Settings and answers only with its token', async () => {
+    const { baseUrl, token } = await enableLocalApi(page);
+    assert.equal((await fetch(`${baseUrl}/models`, { headers: { Authorization: `Bearer ${token}` } })).status, 200);
+    assert.equal((await fetch(`${baseUrl}/models`)).status, 401);
+    await screenshot(page, 'electron-settings-api');
+    await disableLocalApi(page);
   });
 
   test('the dashboard shows the engine', async () => {

@@ -1,10 +1,11 @@
-/** The Settings screen: appearance, device, memory budget, threads, default generation, data folder. */
+/** The Settings screen: appearance, device, memory budget, threads, default generation, local API, data folder. */
 import { useEffect, useState } from 'react';
 import type { DevicePreference } from '../../../src-main/contract/domain.ts';
 import type { Theme } from '../../../src-main/contract/ipc.ts';
 import { useApp } from '../../store/app-store.ts';
 import { loadSettings, updateSettings } from '../../store/settings-actions.ts';
 import { SamplingFields } from '../common/sampling-fields.tsx';
+import { ApiSection } from './api-section.tsx';
 import { BudgetField } from './budget-field.tsx';
 
 const THEMES: { value: Theme; label: string }[] = [
@@ -146,6 +147,7 @@ export function SettingsView() {
         <p className="muted small-note">New chats start with these; each chat can change its own in the chat panel.</p>
         <SamplingFields value={view.settings.defaultSampling} onChange={(patch) => void updateSettings({ defaultSampling: patch })} />
       </section>
+      <ApiSection />
       <section className="card settings-section">
         <h2>Storage</h2>
         <DataFolderField />

@@ -127,3 +127,29 @@ export async function waitReplyEnded(page: Page, options: { replacing?: string |
 export async function lastReplyText(page: Page): Promise<string> {
   return (await assistantMessages(page).last().getByTestId('message-content').textContent()) ?? '';
 }
+
+/**
+ * Settings → OpenAI-compatible API: picks "any free port", switches the API on and waits until it runs.
+ * Returns the base URL and the token the page shows.
+ */
+export async function enableLocalApi(page: Page): Promise<{ baseUrl: string; token: string; curl: string }> {
+  await gotoView(page, 'settings');
+  const port = page.getByTestId('api-port');
+  await port.fill('0');
+  await port.press('Enter');
+  await page.getByTestId('api-enabled').check();
+  await page.locator('[data-testid="api-status"][data-state="running"]').waitFor();
+  await page.getByTestId('api-token-toggle').click();
+  await page.locator('[data-testid="api-token"][data-shown="true"]').waitFor();
+  const baseUrl = ((await page.getByTestId('api-base-url').textContent()) ?? '').trim();
+  const token = ((await page.getByTestId('api-token').textContent()) ?? '').trim();
+  const curl = (await page.getByTestId('api-curl').textContent()) ?? '';
+  return { baseUrl, token, curl };
+}
+
+/** Switches the API off and waits until the page says it stopped. */
+export async function disableLocalApi(page: Page): Promise<void> {
+  await page.getByTestId('api-enabled').uncheck();
+  await page.locator('[data-testid="api-status"][data-state="stopped"]').waitFor();
+  await page.getByTestId('api-base-url').waitFor({ state: 'detached' });
+}
