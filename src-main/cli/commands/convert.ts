@@ -11,7 +11,7 @@ import type { CliCommand } from '../cli-command.ts';
 const USAGE = `Usage: hymba convert <hf-dir> <out-dir> [--dtype fp32|fp16|int4] [--kind base|instruct] [--name <display name>] [--int4-accuracy 0|4]
 
   --dtype          weight format (default int4: block-wise 4-bit, MatMulNBits; fp16 keeps 16-bit weights; fp32 is exact)
-  --kind           base or instruct (default: instruct when tokenizer_config.json has a chat_template)
+  --kind           base or instruct (default: from the model name — "instruct"/"chat" or "base" in config _name_or_path or the folder name — else instruct when tokenizer_config.json has a chat_template)
   --name           display name (default: the output folder's name)
   --int4-accuracy  MatMulNBits accuracy_level for int4 (default 4: int8 activations, fastest; 0: float32 activations)
   --measure-accuracy  also convert to fp32 in a temporary folder and record max |Δlogit| and top-1 agreement
