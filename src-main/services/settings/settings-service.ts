@@ -41,11 +41,18 @@ export class SettingsService {
     this.ensureApiToken();
   }
 
-  /** The first start (or a token removed by hand) gets a new random API token; it is saved, never logged. */
+  /**
+   * The first start (or a token removed by hand) gets a new random API token; it is saved, never logged.
+   * A settings file that cannot be written leaves it empty: the API then reports that it has no token.
+   */
   private ensureApiToken(): void {
     const api = this.current().api;
     if (api.token !== '') return;
-    this.backend.set('api', { ...api, token: newApiToken() });
+    try {
+      this.backend.set('api', { ...api, token: newApiToken() });
+    } catch (caught) {
+      console.error(`Could not save a new API token: ${caught instanceof Error ? caught.message : String(caught)}`);
+    }
     this.cached = null;
   }
 
