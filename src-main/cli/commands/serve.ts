@@ -56,6 +56,8 @@ export const command: CliCommand = {
       await host.close();
       return 1;
     }
+    const fromSettings = host.services.apiHost.status();
+    if (values.api !== true && fromSettings.state === 'running' && fromSettings.baseUrl) console.log(`OpenAI API: ${fromSettings.baseUrl}`);
     await new Promise<void>((resolve) => {
       const stop = () => resolve();
       process.once('SIGINT', stop);
