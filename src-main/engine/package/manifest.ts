@@ -2,7 +2,7 @@
  * manifest.json of a model package (design.md "Model package"): identity, source files, weight and cache
  * formats, the per-layer cache layout, sizes, and the measured accuracy of the weight format.
  */
-import type { CacheDtype, ModelKind, WeightFormat } from '../../contract/domain.ts';
+import type { CacheDtype, CacheLayerInfo, ModelKind, WeightFormat } from '../../contract/domain.ts';
 import type { HymbaConfig } from '../config/hymba-config.ts';
 import { cacheLayout as runtimeCacheLayout } from '../runtime/cache-layout.ts';
 
@@ -16,14 +16,7 @@ export interface SourceFileInfo {
 }
 
 /** Per-layer cache layout: who owns K/V, and bytes per token (KV) and per sequence (conv + SSM). */
-export interface ManifestCacheLayer {
-  readonly layer: number;
-  readonly attention: 'global' | 'sliding';
-  readonly kv: 'owner' | 'shared';
-  readonly kvSourceLayer: number;
-  readonly kvBytesPerToken: number;
-  readonly stateBytes: number;
-}
+export type ManifestCacheLayer = CacheLayerInfo;
 
 /** Accuracy of the package's weight format against float32 weights on one set of prompts. */
 export interface WeightAccuracy {
