@@ -2,12 +2,16 @@
  * Encodings of float32 weights for the package: float16 (round to nearest even) and block-wise int4
  * in the com.microsoft MatMulNBits layout.
  *
- * int4 layout (MatMulNBits bits=4, block_size=32, no zero-point input, so the zero point is 8):
- *   W [N, K] row-major (N outputs, K inputs) → packed uint8 [N, ceil(K/32), 16], scales float32 [N, ceil(K/32)]
+ * int4 layout (MatMulNBits bits=4, block_size=32, with the zero_points input):
+ *   W [N, K] row-major (N outputs, K inputs) → packed uint8 [N, ceil(K/32), 16], scales float32 [N, ceil(K/32)],
+ *   zero points uint8 [N, ceil(ceil(K/32)/2)] (block 2i in the low nibble, block 2i+1 in the high nibble)
  *   byte j of block b of row n holds k = 32b+2j in its low nibble and k = 32b+2j+1 in its high nibble;
- *   w ≈ (q − 8) · scale. The same bytes, seen as [N, K/2], are GatherBlockQuantized data (quantize_axis 1).
- * Quantization is symmetric round-to-nearest with the block's largest-magnitude value mapped to −8,
- * which uses all 16 levels.
+ *   w ≈ (q − zp) · scale. The same bytes, seen as [N, ceil(K/32)·16], are GatherBlockQuantized data
+ *   (quantize_axis 1) with the same scales and zero points.
+ * Quantization is asymmetric round-to-nearest: scale = (max − min)/15 over the block (the range always
+ * includes 0), zp = round(−min/scale) clamped to 0..15; of that range and a few ranges shrunk towards 0
+ * (clipping the extremes) the block keeps the one with the least squared error. Padding in a ragged last
+ * block holds the zero point, so it dequantizes to 0.
  */
 
 export const INT4_BLOCK = 32;
@@ -88,6 +92,8 @@ export interface Int4Matrix {
   readonly packed: Uint8Array;
   /** [N, blocks] float32 scales. */
   readonly scales: Float32Array;
+  /** [N, ceil(blocks/2)] packed 4-bit zero points, low nibble = even block. */
+  readonly zeroPoints: Uint8Array;
   readonly rows: number;
   readonly cols: number;
   readonly blocks: number;
@@ -95,32 +101,75 @@ export interface Int4Matrix {
 
 export const int4Blocks = (cols: number): number => Math.ceil(cols / INT4_BLOCK);
 
-/** Quantizes W [rows, cols] (row = output, quantized along cols) to int4 blocks of 32. */
+/** Bytes per row of packed zero points: two blocks per byte. */
+export const int4ZeroPointBytes = (blocks: number): number => Math.ceil(blocks / 2);
+
+/** Range shrink factors tried per block: clipping the extremes can lower the block's squared error. */
+const SHRINK = [1, 0.95, 0.9, 0.85, 0.8, 0.75];
+
+const quantizeNibble = (v: number, inverse: number, zp: number): number => Math.max(0, Math.min(15, Math.round(v * inverse) + zp));
+
+/** The scale and zero point with the least squared round-trip error over one block's values. */
+function bestRange(values: Float32Array, start: number, count: number, min: number, max: number): { scale: number; zp: number } {
+  let best = { scale: 0, zp: 8 };
+  let bestError = Infinity;
+  for (const shrink of SHRINK) {
+    const scale = Math.fround(((max - min) * shrink) / 15);
+    if (scale === 0) return best;
+    const inverse = 1 / scale;
+    const zp = Math.max(0, Math.min(15, Math.round(-min * shrink * inverse)));
+    let error = 0;
+    for (let j = 0; j < count; j++) {
+      const v = values[start + j]!;
+      const d = (quantizeNibble(v, inverse, zp) - zp) * scale - v;
+      error += d * d;
+    }
+    if (error < bestError) {
+      bestError = error;
+      best = { scale, zp };
+    }
+  }
+  return best;
+}
+
+/** Quantizes W [rows, cols] (row = output, quantized along cols) to asymmetric int4 blocks of 32. */
 export function quantizeInt4(values: Float32Array, rows: number, cols: number): Int4Matrix {
   if (values.length !== rows * cols) throw new Error(`quantizeInt4: ${values.length} values is not ${rows}x${cols}`);
   const blocks = int4Blocks(cols);
+  const zpBytes = int4ZeroPointBytes(blocks);
   const packed = new Uint8Array(rows * blocks * (INT4_BLOCK / 2));
   const scales = new Float32Array(rows * blocks);
+  const zeroPoints = new Uint8Array(rows * zpBytes);
   const q = new Uint8Array(INT4_BLOCK);
   for (let r = 0; r < rows; r++) {
     for (let b = 0; b < blocks; b++) {
       const start = r * cols + b * INT4_BLOCK;
       const count = Math.min(INT4_BLOCK, cols - b * INT4_BLOCK);
-      let extreme = 0;
+      let min = 0;
+      let max = 0;
       for (let j = 0; j < count; j++) {
         const v = values[start + j]!;
-        if (Math.abs(v) > Math.abs(extreme)) extreme = v;
+        if (v < min) min = v;
+        if (v > max) max = v;
       }
-      const scale = Math.fround(extreme / -8);
+      const { scale, zp } = bestRange(values, start, count, min, max);
       const inverse = scale === 0 ? 0 : 1 / scale;
-      q.fill(8);
-      for (let j = 0; j < count; j++) q[j] = Math.max(0, Math.min(15, Math.round(values[start + j]! * inverse) + 8));
+      q.fill(zp);
+      for (let j = 0; j < count; j++) q[j] = quantizeNibble(values[start + j]!, inverse, zp);
       scales[r * blocks + b] = scale;
+      const zpAt = r * zpBytes + (b >> 1);
+      zeroPoints[zpAt] = zeroPoints[zpAt]! | (b & 1 ? zp << 4 : zp);
       const out = (r * blocks + b) * (INT4_BLOCK / 2);
       for (let j = 0; j < INT4_BLOCK / 2; j++) packed[out + j] = q[2 * j]! | (q[2 * j + 1]! << 4);
     }
   }
-  return { packed, scales, rows, cols, blocks };
+  return { packed, scales, zeroPoints, rows, cols, blocks };
+}
+
+/** The zero point of block b of row r. */
+export function int4ZeroPoint(m: Int4Matrix, r: number, b: number): number {
+  const byte = m.zeroPoints[r * int4ZeroPointBytes(m.blocks) + (b >> 1)]!;
+  return b & 1 ? byte >> 4 : byte & 15;
 }
 
 /** Reconstructs the float32 values an int4 matrix stands for, [rows, cols]. */
@@ -132,7 +181,7 @@ export function dequantizeInt4(m: Int4Matrix): Float32Array {
       const j = c % INT4_BLOCK;
       const byte = m.packed[(r * m.blocks + b) * (INT4_BLOCK / 2) + (j >> 1)]!;
       const nibble = j & 1 ? byte >> 4 : byte & 15;
-      out[r * m.cols + c] = (nibble - 8) * m.scales[r * m.blocks + b]!;
+      out[r * m.cols + c] = (nibble - int4ZeroPoint(m, r, b)) * m.scales[r * m.blocks + b]!;
     }
   }
   return out;

@@ -3,18 +3,21 @@
  * Gaussian weights have no slack for 4-bit rounding).
  *
  * Measured (2026-11-30, the fixture's two extended sequences, 113 positions, every logit):
- *   fp16 (fp16 weights and cache)   max |Δlogit| 0.0064, top-1 agreement 100 %
- *   int4 accuracy_level 0           max |Δlogit| 2.17,   top-1 agreement 69.9 %
- *   int4 accuracy_level 4           max |Δlogit| 2.17,   top-1 agreement 69.0 %
- * (logit std on this fixture ≈ 1.1). The thresholds below leave about 3–4× headroom for fp16 and 1.5×
- * for int4. The int4 graph itself is checked exactly: with accuracy_level 0 it must equal a float32 graph
- * over the dequantized weights, so every int4 error comes from rounding the weights, not from wiring.
+ *   fp16 (fp16 weights and cache)                                  max |Δlogit| 0.0064, top-1 100 %
+ *   int4 symmetric (before; dt_proj fp32), accuracy_level 4        max |Δlogit| 2.17,   top-1 69.0 %
+ *   int4 asymmetric + range search (dt_proj int4), accuracy_level 4 max |Δlogit| 2.31,   top-1 68.1 %
+ * On 6 probe sequences of 64 tokens (384 positions) asymmetric lowers RMS Δlogit 0.501 → 0.451 and mean
+ * KL 0.124 → 0.101 on this fixture; 113 positions are too few for max/top-1 to show it.
+ * (logit std on this fixture ≈ 1.1). The thresholds below leave about 3–4× headroom for fp16, and 1.4×
+ * (max) and 8 points (top-1) for int4. The int4 graph itself is checked exactly: with accuracy_level 0
+ * it must equal a float32 graph over the dequantized weights (zero points, the ragged dt_proj block and
+ * the shared embedding included), so every int4 error comes from rounding the weights, not from wiring.
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { dequantizeInt4, INT4_BLOCK, quantizeInt4 } from '../onnx/weight-encoding.ts';
+import { dequantizeInt4, quantizeInt4 } from '../onnx/weight-encoding.ts';
 import type { ConvertedPackage } from '../package/convert.ts';
 import { measureWeightAccuracy } from './weight-accuracy.ts';
 import { convertOrThrow, FIXTURE_DIR, packageModel, temporaryFolder, transformingOpener } from './test-support.ts';
@@ -31,9 +34,9 @@ after(() => work.cleanup());
 
 const PROJECTION = /(mamba\.(in_proj|out_proj|x_proj\.0|dt_proj\.0)|moe\.experts\.0\.(gate|up|down)_proj)\.weight$|^model\.embed_tokens\.weight$/;
 
-/** What the int4 package computes with: projections and the embedding rounded through int4 blocks. */
+/** What the int4 package computes with: projections (dt_proj too, a ragged block) and the embedding rounded through int4 blocks. */
 function int4RoundTrip(name: string, values: Float32Array, shape: readonly number[]): Float32Array {
-  if (!PROJECTION.test(name) || shape.length !== 2 || shape[1]! % INT4_BLOCK !== 0) return values;
+  if (!PROJECTION.test(name) || shape.length !== 2) return values;
   return dequantizeInt4(quantizeInt4(values, shape[0]!, shape[1]!));
 }
 
@@ -55,9 +58,10 @@ test('fp16 weights and cache: max |Δlogit| <= 0.03 and top-1 agreement >= 98 % 
   assert.ok(result.top1Agreement >= 0.98, `top-1 ${result.top1Agreement}`);
 });
 
-test('int4 (default accuracy_level 4): max |Δlogit| <= 3.3 and top-1 agreement >= 55 % against fp32', async () => {
+test('int4 (default accuracy_level 4): max |Δlogit| <= 3.3 and top-1 agreement >= 60 % against fp32', async (t) => {
   const int4 = await convertOrThrow(FIXTURE_DIR, join(work.dir, 'int4'), { dtype: 'int4' });
   const result = await measureWeightAccuracy(fp32.config, packageModel(fp32), packageModel(int4), sequences, 'hymba-ref-a');
+  t.diagnostic(`int4 vs fp32: max |Δlogit| ${result.maxAbsLogitDiff}, top-1 ${result.top1Agreement}`);
   assert.ok(result.maxAbsLogitDiff <= 3.3, `max |Δ| ${result.maxAbsLogitDiff}`);
-  assert.ok(result.top1Agreement >= 0.55, `top-1 ${result.top1Agreement}`);
+  assert.ok(result.top1Agreement >= 0.6, `top-1 ${result.top1Agreement}`);
 });

@@ -5,23 +5,24 @@
  */
 import type { Scope } from '../graph-builder.ts';
 import { INT4_BLOCK } from '../weight-encoding.ts';
+import type { Int4Weights } from './weights.ts';
 import type { BuildContext } from './context.ts';
 
 export const EMBEDDING = 'model.embed_tokens.weight';
 export const META_TOKENS = 'model.memory_tokens';
 
-/** The embedding table as the head needs it: float tensor name, or int4 bytes + scales. */
+/** The embedding table as the head needs it: float tensor name, or int4 bytes, scales and zero points. */
 export type EmbeddingTable =
   | { readonly kind: 'float'; readonly table: string }
-  | { readonly kind: 'int4'; readonly packed: string; readonly scales: string };
+  | ({ readonly kind: 'int4'; readonly gatherZeroPoints: string } & Int4Weights);
 
 /** Declares the tied embedding table [V, d] in the package format. */
 export function embeddingTable(ctx: BuildContext): EmbeddingTable {
   const { vocabSize: V, hiddenSize: d } = ctx.config;
   const { weights } = ctx;
   const read = () => weights.read(EMBEDDING);
-  if (weights.options.format === 'int4' && d % INT4_BLOCK === 0) {
-    return { kind: 'int4', ...weights.int4Matrix({ name: 'model.embed_tokens', rows: V, cols: d, read }) };
+  if (weights.options.format === 'int4') {
+    return { kind: 'int4', ...weights.int4Table({ name: 'model.embed_tokens', rows: V, cols: d, read }) };
   }
   if (weights.options.format === 'fp16') {
     return { kind: 'float', table: weights.float16(EMBEDDING, [V, d], read) };
@@ -54,8 +55,12 @@ function lookup(ctx: BuildContext, scope: Scope, ids: string, table: EmbeddingTa
     const rows = scope.op('Gather', 'Gather', [table.table, ids], { axis: 0 });
     return ctx.weights.options.format === 'fp16' ? scope.op('to_float', 'Cast', [rows], { to: 1 }) : rows;
   }
-  // GatherBlockQuantized over the MatMulNBits bytes [V, blocks, 16]: rows come out as [1, T, blocks, 32].
+  // GatherBlockQuantized over the MatMulNBits bytes [V, blocks, 16]: rows come out as [1, T, blocks, 32]
+  // (padded when d % 32 != 0).
   const scales3 = scope.op('scales_3d', 'Unsqueeze', [table.scales, scope.int64([2])]);
-  const blocks = scope.op('GatherBlockQuantized', 'GatherBlockQuantized', [table.packed, ids, scales3], { gather_axis: 0, quantize_axis: 2, block_size: INT4_BLOCK, bits: 4 }, 'com.microsoft');
-  return scope.op('rows', 'Reshape', [blocks, scope.int64([1, -1, d])]);
+  const inputs = [table.packed, ids, scales3, table.gatherZeroPoints];
+  const blocks = scope.op('GatherBlockQuantized', 'GatherBlockQuantized', inputs, { gather_axis: 0, quantize_axis: 2, block_size: INT4_BLOCK, bits: 4 }, 'com.microsoft');
+  const padded = scope.op('rows', 'Reshape', [blocks, scope.int64([1, -1, Math.ceil(d / INT4_BLOCK) * INT4_BLOCK])]);
+  if (d % INT4_BLOCK === 0) return padded;
+  return scope.op('unpadded', 'Slice', [padded, scope.int64([0]), scope.int64([d]), scope.int64([2])]);
 }

@@ -9,7 +9,7 @@ import type { EmbeddingTable } from './embedding.ts';
 /*
  * h [1,T,d] ─ RMSNorm(final_layernorm) ─ Slice(last n) [1,n,d]
  *   float: Reshape [n,d] ─ Gemm(·, E [V,d], transB) ─ Reshape [1,n,V]
- *   int4:  MatMulNBits(·, E blocks, scales)           [1,n,V]
+ *   int4:  MatMulNBits(·, E blocks, scales, zero points) [1,n,V]
  */
 export function head(ctx: BuildContext, scope: Scope, h: string, keep: string, table: EmbeddingTable): string {
   const { hiddenSize: d, vocabSize: V, rmsNormEps } = ctx.config;
@@ -17,7 +17,7 @@ export function head(ctx: BuildContext, scope: Scope, h: string, keep: string, t
   const start = scope.op('keep_start', 'Neg', [scope.op('keep', 'Reshape', [keep, scope.int64([1])])]);
   const last = scope.op('last', 'Slice', [normed, start, scope.int64([Number.MAX_SAFE_INTEGER]), scope.int64([1])]);
   if (table.kind === 'int4') {
-    return scope.op('lm_head', 'MatMulNBits', [last, table.packed, table.scales], ctx.weights.nbitsAttrs(V, d), 'com.microsoft');
+    return scope.op('lm_head', 'MatMulNBits', [last, table.packed, table.scales, table.zeroPoints], ctx.weights.nbitsAttrs(V, d), 'com.microsoft');
   }
   const rows = scope.op('rows', 'Reshape', [last, scope.int64([-1, d])]);
   const weight = ctx.weights.options.format === 'fp16' ? scope.op('table', 'Cast', [table.table], { to: 1 }) : table.table;

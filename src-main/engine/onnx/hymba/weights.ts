@@ -5,7 +5,7 @@
  */
 import type { WeightFormat } from '../../../contract/domain.ts';
 import { float, type GraphBuilder, type Scope, bytesOf } from '../graph-builder.ts';
-import { INT4_BLOCK, int4Blocks, quantizeInt4, toFloat16, transpose, type Int4Matrix } from '../weight-encoding.ts';
+import { INT4_BLOCK, int4Blocks, int4ZeroPoint, int4ZeroPointBytes, quantizeInt4, toFloat16, transpose, type Int4Matrix } from '../weight-encoding.ts';
 
 export type { WeightFormat };
 
@@ -41,6 +41,23 @@ function sharedOnce<T>(consumers: number, make: () => Promise<T>): () => Promise
     if (--left === 0) pending = null;
     return result;
   };
+}
+
+/** Initializer names of one int4 matrix, shared by every op that reads it. */
+export interface Int4Weights {
+  /** uint8 [rows, blocks, 16] packed nibbles. */
+  readonly packed: string;
+  /** float32 [rows, blocks]. */
+  readonly scales: string;
+  /** uint8 [rows, ceil(blocks/2)] packed zero points. */
+  readonly zeroPoints: string;
+}
+
+/** Zero points one per byte, [rows, blocks]. */
+function unpackZeroPoints(m: Int4Matrix): Uint8Array {
+  const out = new Uint8Array(m.rows * m.blocks);
+  for (let r = 0; r < m.rows; r++) for (let b = 0; b < m.blocks; b++) out[r * m.blocks + b] = int4ZeroPoint(m, r, b);
+  return out;
 }
 
 export class HymbaWeights {
@@ -91,13 +108,14 @@ export class HymbaWeights {
    * y [.., rows] = x [.., cols] · Wᵀ in the package format.
    *   fp32:  MatMul(x, Wᵀ [cols, rows])
    *   fp16:  MatMul(x, Cast(Wᵀ fp16 → fp32))
-   *   int4:  MatMulNBits(x, W [rows, blocks, 16], scales [rows, blocks])   (cols % 32 == 0 only, else fp32)
+   *   int4:  MatMulNBits(x, W [rows, blocks, 16], scales [rows, blocks], zero points [rows, ceil(blocks/2)])
+   *          (a ragged last block when cols % 32 != 0)
    */
   linear(scope: Scope, x: string, source: LinearSource): string {
     const { format } = this.options;
-    if (format === 'int4' && source.cols % INT4_BLOCK === 0) {
-      const { packed, scales } = this.int4Matrix(source);
-      return scope.op('MatMulNBits', 'MatMulNBits', [x, packed, scales], this.nbitsAttrs(source.rows, source.cols), 'com.microsoft');
+    if (format === 'int4') {
+      const { packed, scales, zeroPoints } = this.int4Matrix(source);
+      return scope.op('MatMulNBits', 'MatMulNBits', [x, packed, scales, zeroPoints], this.nbitsAttrs(source.rows, source.cols), 'com.microsoft');
     }
     if (format === 'fp16') {
       const w16 = this.float16(`${source.name}.weight_t`, [source.cols, source.rows], async () => transpose(await source.read(), source.rows, source.cols));
@@ -112,10 +130,26 @@ export class HymbaWeights {
     return { K: cols, N: rows, bits: 4, block_size: INT4_BLOCK, accuracy_level: this.options.int4AccuracyLevel };
   }
 
-  /** Declares the packed bytes [rows, blocks, 16] and scales [rows, blocks] of an int4 matrix. */
-  int4Matrix(source: LinearSource): { packed: string; scales: string } {
+  /** Declares the packed bytes [rows, blocks, 16], scales [rows, blocks] and zero points [rows, ceil(blocks/2)] of an int4 matrix. */
+  int4Matrix(source: LinearSource): Int4Weights {
+    return this.int4Weights(source, false);
+  }
+
+  /**
+   * The int4 matrix plus its zero points as GatherBlockQuantized reads them over the 3-D bytes: uint8
+   * [rows, blocks, 1], one block's zero point per byte in the low nibble (the op packs zero points
+   * per scale row, and with quantize_axis 2 a scale row is one block). Bytes and scales are shared.
+   */
+  int4Table(source: LinearSource): Int4Weights & { readonly gatherZeroPoints: string } {
+    const { gatherZeroPoints, ...weights } = this.int4Weights(source, true);
+    if (gatherZeroPoints === undefined) throw new Error(`${source.name}: gather zero points were not declared`);
+    return { ...weights, gatherZeroPoints };
+  }
+
+  private int4Weights(source: LinearSource, forGather: boolean): Int4Weights & { readonly gatherZeroPoints?: string } {
     const blocks = int4Blocks(source.cols);
-    const quantized = sharedOnce<Int4Matrix>(2, async () => quantizeInt4(await source.read(), source.rows, source.cols));
+    const zpBytes = int4ZeroPointBytes(blocks);
+    const quantized = sharedOnce<Int4Matrix>(forGather ? 4 : 3, async () => quantizeInt4(await source.read(), source.rows, source.cols));
     const packed = this.graph.weight({
       name: `${source.name}.weight_int4`,
       type: 'uint8',
@@ -130,7 +164,22 @@ export class HymbaWeights {
       byteLength: source.rows * blocks * 4,
       produce: async () => bytesOf((await quantized()).scales),
     });
-    return { packed, scales };
+    const zeroPoints = this.graph.weight({
+      name: `${source.name}.weight_zero_points`,
+      type: 'uint8',
+      dims: [source.rows, zpBytes],
+      byteLength: source.rows * zpBytes,
+      produce: async () => (await quantized()).zeroPoints,
+    });
+    if (!forGather) return { packed, scales, zeroPoints };
+    const gatherZeroPoints = this.graph.weight({
+      name: `${source.name}.weight_zero_points_per_block`,
+      type: 'uint8',
+      dims: [source.rows, blocks, 1],
+      byteLength: source.rows * blocks,
+      produce: async () => unpackZeroPoints(await quantized()),
+    });
+    return { packed, scales, zeroPoints, gatherZeroPoints };
   }
 
   /** RMSNorm over the last axis with a checkpoint weight (SimplifiedLayerNormalization, domain ''). */
