@@ -60,7 +60,7 @@ test('int4 conversion: package files, manifest, every tensor read exactly once, 
   assert.equal(manifest.kind, 'base');
   assert.equal(manifest.id, 'int4');
   assert.equal(manifest.parameterCount, params);
-  assert.deepEqual(manifest.int4, { blockSize: 32, accuracyLevel: 4, symmetric: true });
+  assert.deepEqual(manifest.int4, { blockSize: 32, accuracyLevel: 4, zeroPoints: true });
   assert.deepEqual(
     manifest.cacheLayout.map((l) => [l.layer, l.attention, l.kv, l.kvSourceLayer, l.kvBytesPerToken]),
     [

@@ -142,7 +142,7 @@ async function writePackage(checkpoint: HymbaCheckpoint, temp: string, outDir: s
     createdAt: new Date().toISOString(),
     source: { dir: checkpoint.dir, files },
     weightFormat: format,
-    ...(format === 'int4' ? { int4: { blockSize: INT4_BLOCK, accuracyLevel, symmetric: true as const } } : {}),
+    ...(format === 'int4' ? { int4: { blockSize: INT4_BLOCK, accuracyLevel, zeroPoints: true as const } } : {}),
     cacheDtype,
     parameterCount: infos.reduce((a, t) => a + t.shape.reduce((x, y) => x * y, 1), 0),
     graph: { file: MODEL_FILE, dataFile: DATA_FILE, opset: 21, numMetaTokens: config.numMetaTokens, slidingWindow: config.slidingWindow },

@@ -35,7 +35,7 @@ export interface PackageManifest {
   readonly createdAt: string;
   readonly source: { readonly dir: string; readonly files: readonly SourceFileInfo[] };
   readonly weightFormat: WeightFormat;
-  readonly int4?: { readonly blockSize: number; readonly accuracyLevel: number; readonly symmetric: true };
+  readonly int4?: { readonly blockSize: number; readonly accuracyLevel: number; /** Block-wise asymmetric: a uint8 zero point per block (MatMulNBits input 3). */ readonly zeroPoints: true };
   readonly cacheDtype: CacheDtype;
   readonly parameterCount: number;
   readonly graph: { readonly file: string; readonly dataFile: string; readonly opset: number; readonly numMetaTokens: number; readonly slidingWindow: number };
