@@ -4,7 +4,7 @@ import { existsSync, readdirSync, readFileSync, symlinkSync, mkdirSync, writeFil
 import { join } from 'node:path';
 import { openHymbaCheckpoint } from '../checkpoint/open-checkpoint.ts';
 import type { OpenCheckpoint } from '../checkpoint/tensor-source.ts';
-import { FIXTURE_DIR, temporaryFolder } from '../parity/test-support.ts';
+import { FIXTURE_DIR, temporaryFolder, transformingOpener } from '../parity/test-support.ts';
 import { convertCheckpoint, type ConvertProgress } from './convert.ts';
 import type { PackageManifest } from './manifest.ts';
 
@@ -12,22 +12,11 @@ const work = temporaryFolder('hymba-convert-');
 after(() => work.cleanup());
 
 /** Opens the fixture and counts reads per tensor. */
-function countingOpener(counts: Map<string, number>): OpenCheckpoint {
-  return async (dir) => {
-    const opened = await openHymbaCheckpoint(dir);
-    if (!opened.ok) return opened;
-    const source = opened.value.tensors;
-    const tensors = {
-      tensors: source.tensors,
-      close: () => source.close(),
-      readFloat32: (name: string) => {
-        counts.set(name, (counts.get(name) ?? 0) + 1);
-        return source.readFloat32(name);
-      },
-    };
-    return { ok: true, value: { ...opened.value, tensors } };
-  };
-}
+const countingOpener = (counts: Map<string, number>): OpenCheckpoint =>
+  transformingOpener((name, values) => {
+    counts.set(name, (counts.get(name) ?? 0) + 1);
+    return values;
+  });
 
 test('int4 conversion: package files, manifest, every tensor read exactly once, progress to 100%', async () => {
   const counts = new Map<string, number>();
