@@ -12,28 +12,17 @@ import { servePhase } from './child-phase.ts';
 import { cachePoint, longSequence, measureDecode, measurePrefill, measureTtft, syntheticCache, type CachePoint, type DecodeResult, type LongSequenceResult, type PrefillResult, type TtftResult } from './hymba-measure.ts';
 import { openInstrumented, promptIds } from './hymba-session.ts';
 import { peakRssBytes } from './machine.ts';
+import type { BenchPlan } from './plan.ts';
 import { summariseProfile, type ProfileSummary } from './ort-profile.ts';
 
-export interface HymbaPhaseInput {
+/** The plan's Hymba measurements (plan.ts) plus where and how to run them. */
+export interface HymbaPhaseInput
+  extends Pick<BenchPlan, 'prefillLengths' | 'prefillRepeats' | 'ttftPromptTokens' | 'ttftRepeats' | 'generateTokens' | 'cacheContexts' | 'decodeContexts' | 'syntheticCacheContexts' | 'syntheticDecodeContexts' | 'decodeSteps'> {
   readonly packageDir: string;
   /** A second package for the switch measurement. */
   readonly switchPackageDir: string;
   readonly device: DevicePreference;
   readonly threads: number;
-  readonly prefillLengths: readonly number[];
-  readonly prefillRepeats: number;
-  readonly ttftPromptTokens: number;
-  readonly ttftRepeats: number;
-  readonly generateTokens: number;
-  /** Contexts filled by real prefill: cache bytes recorded there. */
-  readonly cacheContexts: readonly number[];
-  /** Contexts filled by real prefill: decode measured there. */
-  readonly decodeContexts: readonly number[];
-  /** Contexts whose cache bytes are read from a synthetic cache of the exact shapes (no fill). */
-  readonly syntheticCacheContexts: readonly number[];
-  /** Contexts whose decode runs on a synthetic cache of the exact shape (no fill). */
-  readonly syntheticDecodeContexts: readonly number[];
-  readonly decodeSteps: number;
   /** Profile `steps` decode steps on a synthetic cache of `context` tokens; null skips profiling. */
   readonly profile: { readonly context: number; readonly steps: number; readonly dir: string } | null;
   /** Also decode with present_* kept on the GPU (only where no sliding trim is needed). */
