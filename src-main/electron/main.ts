@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { servicesApiServerStarter } from '../api/services-backend.ts';
 import { AppServices } from '../services/app-services.ts';
 import { channelFromLauncher } from '../services/engine/engine-channel.ts';
-import { engineConverter } from '../services/models/engine-converter.ts';
+import { processConverter } from '../services/models/process-converter.ts';
 import { registerAppScheme, serveRenderer } from './app-protocol.ts';
 import { utilityEngineLauncher } from './engine-launcher.ts';
 import { wireIpc } from './ipc-wiring.ts';
@@ -26,14 +26,15 @@ registerAppScheme();
 if (!app.requestSingleInstanceLock()) app.quit();
 
 async function launch(): Promise<void> {
+  const engineChannel = channelFromLauncher(utilityEngineLauncher(join(here, 'engine.cjs')));
   const services = new AppServices({
     host: 'electron',
     version: app.getVersion(),
     configDir: app.getPath('userData'),
     embeddedModelsDir: join(resources, app.isPackaged ? 'models' : join('assets', 'models')),
-    engineChannel: channelFromLauncher(utilityEngineLauncher(join(here, 'engine.cjs'))),
+    engineChannel,
     settingsBackend: electronSettingsBackend,
-    converter: engineConverter,
+    converter: processConverter(engineChannel),
     apiServer: servicesApiServerStarter,
   });
   serveRenderer(join(here, '..', 'renderer'));

@@ -11,7 +11,7 @@ import { servicesApiServerStarter } from '../api/services-backend.ts';
 import { AppServices, type StartupReport } from '../services/app-services.ts';
 import { forkEngineChannel, type EngineChannelFactory } from '../services/engine/engine-channel.ts';
 import type { ModelConverter } from '../services/models/import-model.ts';
-import { engineConverter } from '../services/models/engine-converter.ts';
+import { processConverter } from '../services/models/process-converter.ts';
 import { readModelPackage } from '../services/models/model-package.ts';
 import { confSettingsBackend } from '../services/settings/settings-backend.ts';
 import { startBridgeServer, type RunningBridge } from './bridge-server.ts';
@@ -70,14 +70,15 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
     if (problem) console.error(`hymba serve: ${problem}`);
   }
   const choice = await startupChoice(options.model);
+  const engineChannel = options.engineChannel ?? forkEngineChannel();
   const services = new AppServices({
     host: 'browser',
     version: appVersion(),
     configDir: resolve(options.dataDir ?? defaultDataDir()),
     embeddedModelsDir: options.embeddedModelsDir ?? join(REPO_ROOT, 'assets', 'models'),
-    engineChannel: options.engineChannel ?? forkEngineChannel(),
+    engineChannel,
     settingsBackend: confSettingsBackend,
-    converter: options.converter ?? engineConverter,
+    converter: options.converter ?? processConverter(engineChannel),
     extraModelDirs: choice.dirs,
     apiServer: servicesApiServerStarter,
   });

@@ -9,7 +9,7 @@ import type { EngineLauncher, EngineProcessHandle } from './engine-launcher.ts';
 import type { EngineEvent, EngineRequest, EngineSettings, EngineStatus, TokenCount } from './protocol.ts';
 
 export type DoneEvent = Extract<EngineEvent, { type: 'done' }>;
-export type StreamEvent = Exclude<EngineEvent, { type: 'result' | 'error' }>;
+export type StreamEvent = Exclude<EngineEvent, { type: 'result' | 'error' | 'convertProgress' }>;
 
 /** A running generation. */
 export interface GenerationHandle {
@@ -123,7 +123,7 @@ export class EngineClient {
     this.pending.set(id, {
       onEvent: (event) => {
         if (event.type === 'error') return finish(err(event.error));
-        if (event.type === 'result') return;
+        if (event.type === 'result' || event.type === 'convertProgress') return;
         onEvent?.(event);
         queue.push(event);
         wake?.();

@@ -1,7 +1,8 @@
 /**
  * Serves the protocol inside the engine process: each request is checked, dispatched to the Engine, and
  * answered with exactly one `result`, `done` or `error` event (generate also streams `token`, `contextDrop`
- * and `progress`). Cancel aborts the named generate, which then ends with `done` / 'cancelled'.
+ * and `progress`). Cancel aborts the named generate, which then ends with `done` / 'cancelled', or the named
+ * convert, which then ends with an error CANCELLED.
  */
 import { appError, toAppError, type AppError, type Result } from '../../contract/errors.ts';
 import type { Engine } from '../runtime/engine.ts';
@@ -58,6 +59,32 @@ export class EngineService {
       }
       case 'generate':
         return this.generate(request);
+      case 'convert':
+        return this.convert(request);
+    }
+  }
+
+  /**
+   * Runs the package converter here (not in the host). It is loaded on first use, so an engine process that
+   * only serves chat never holds the converter's modules.
+   */
+  private async convert(request: Extract<EngineRequest, { type: 'convert' }>): Promise<void> {
+    const { id, options } = request;
+    const controller = new AbortController();
+    this.running.set(id, controller);
+    try {
+      const { convertCheckpoint } = await import('../package/convert.ts');
+      const converted = await convertCheckpoint(request.hfDir, request.outDir, {
+        id: options.id,
+        displayName: options.displayName,
+        ...(options.dtype ? { dtype: options.dtype } : {}),
+        signal: controller.signal,
+        onProgress: (progress) => this.send({ id, type: 'convertProgress', progress }),
+      });
+      if (!converted.ok) return this.fail(id, converted.error);
+      this.send({ id, type: 'result', value: { dir: converted.value.dir, packageId: converted.value.manifest.id } });
+    } finally {
+      this.running.delete(id);
     }
   }
 

@@ -12,6 +12,7 @@ test('well-formed requests pass', () => {
     { id: 'c', type: 'generate', input: { mode: 'chat', messages: [{ role: 'user', content: 'hi' }] }, sampling: DEFAULT_SAMPLING },
     { id: 'd', type: 'cancel', targetId: 'c' },
     { id: 'e', type: 'status' },
+    { id: 'f', type: 'convert', hfDir: '/hf', outDir: '/out', options: { id: 'm', displayName: 'M', dtype: 'int4' } },
   ]) {
     assert.equal(checkRequest(request).ok, true, JSON.stringify(request));
   }
@@ -26,6 +27,9 @@ test('malformed requests are refused with a reason and the id when readable', ()
     [{ id: 'x', type: 'generate', input: { mode: 'chat', messages: [{ role: 'robot', content: 'x' }] }, sampling: DEFAULT_SAMPLING }, /chat or completion/],
     [{ id: 'x', type: 'generate', input: { mode: 'completion', prompt: 'x' }, sampling: { ...DEFAULT_SAMPLING, topK: 'many' } }, /sampling/],
     [{ id: 'x', type: 'cancel' }, /targetId/],
+    [{ id: 'x', type: 'convert', hfDir: '/hf', options: { id: 'm', displayName: 'M' } }, /hfDir, outDir and options/],
+    [{ id: 'x', type: 'convert', hfDir: '/hf', outDir: '/out', options: { displayName: 'M' } }, /id and displayName/],
+    [{ id: 'x', type: 'convert', hfDir: '/hf', outDir: '/out', options: { id: 'm', displayName: 'M', dtype: 'int8' } }, /dtype must be/],
   ] as const) {
     const checked = checkRequest(request);
     assert.equal(checked.ok, false);

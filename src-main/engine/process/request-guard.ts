@@ -4,7 +4,7 @@
  */
 import type { EngineRequest } from './protocol.ts';
 
-const TYPES = new Set(['load', 'unload', 'configure', 'generate', 'cancel', 'countTokens', 'status', 'devices']);
+const TYPES = new Set(['load', 'unload', 'configure', 'generate', 'cancel', 'countTokens', 'status', 'devices', 'convert']);
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
@@ -26,6 +26,16 @@ function validSampling(s: unknown): boolean {
     (s.seed === undefined || num('seed')) &&
     (s.stop === undefined || (Array.isArray(s.stop) && s.stop.every((x) => typeof x === 'string')))
   );
+}
+
+const WEIGHT_FORMATS = ['int4', 'fp16', 'fp32'];
+
+function convertProblem(message: Record<string, unknown>): string | null {
+  if (typeof message.hfDir !== 'string' || typeof message.outDir !== 'string' || !isObject(message.options)) return 'convert needs hfDir, outDir and options';
+  const { id, displayName, dtype } = message.options;
+  if (typeof id !== 'string' || typeof displayName !== 'string') return 'convert options need id and displayName';
+  if (dtype !== undefined && !WEIGHT_FORMATS.includes(dtype as string)) return `dtype must be one of ${WEIGHT_FORMATS.join(', ')}`;
+  return null;
 }
 
 const DEVICES = ['auto', 'cpu', 'webgpu', 'cuda', 'dml', 'coreml'];
@@ -61,6 +71,9 @@ export function checkRequest(message: unknown): { ok: true; request: EngineReque
       break;
     case 'countTokens':
       if (!validInput(message.input)) return { ok: false, id, reason: 'countTokens needs a chat or completion input' };
+      break;
+    case 'convert':
+      if (convertProblem(message)) return { ok: false, id, reason: convertProblem(message)! };
       break;
     case 'cancel':
       if (typeof message.targetId !== 'string') return { ok: false, id, reason: 'cancel needs targetId' };

@@ -1,7 +1,20 @@
-/** The engine's package converter (src-main/engine/package/convert.ts) behind the ModelConverter interface. */
+/**
+ * The engine's package converter (src-main/engine/package/convert.ts) behind the ModelConverter interface,
+ * run in the calling process. Hosts use the process converter (process-converter.ts) instead, which runs the
+ * same conversion in a short-lived engine process; this one serves tools that may block their own loop.
+ */
 import { ok } from '../../contract/errors.ts';
-import { convertCheckpoint } from '../../engine/package/convert.ts';
+import { convertCheckpoint, type ConvertProgress } from '../../engine/package/convert.ts';
 import type { ModelConverter } from './import-model.ts';
+
+/** The converter's progress as one fraction 0..1 (hashing is the first tenth) and a line for the user. */
+export function describeConvertProgress(p: ConvertProgress): { fraction: number; message: string } {
+  const share = p.bytesTotal > 0 ? p.bytesDone / p.bytesTotal : 0;
+  const weights = p.phase === 'hashing' ? 0 : p.phase === 'weights' ? share : 1;
+  const fraction = p.phase === 'hashing' ? 0.1 * share : 0.1 + 0.9 * weights;
+  const message = p.phase === 'hashing' ? 'Checking source files' : p.phase === 'weights' ? `Converting weights (${p.tensorsDone}/${p.tensorsTotal} tensors)` : 'Writing the package';
+  return { fraction, message };
+}
 
 export const engineConverter: ModelConverter = {
   async convert(options) {
@@ -11,10 +24,8 @@ export const engineConverter: ModelConverter = {
       signal: options.signal,
       ...(options.weightFormat ? { dtype: options.weightFormat } : {}),
       onProgress: (p) => {
-        const weights = p.phase === 'hashing' ? 0 : p.phase === 'weights' ? (p.bytesTotal > 0 ? p.bytesDone / p.bytesTotal : 0) : 1;
-        const fraction = p.phase === 'hashing' ? 0.1 * (p.bytesTotal > 0 ? p.bytesDone / p.bytesTotal : 0) : 0.1 + 0.9 * weights;
-        const label = p.phase === 'hashing' ? 'Checking source files' : p.phase === 'weights' ? `Converting weights (${p.tensorsDone}/${p.tensorsTotal} tensors)` : 'Writing the package';
-        options.onProgress(fraction, label);
+        const { fraction, message } = describeConvertProgress(p);
+        options.onProgress(fraction, message);
       },
     });
     return converted.ok ? ok(undefined) : converted;

@@ -1,6 +1,7 @@
 /**
- * Importing a Hugging Face folder through the real converter: progress to done and the model listed;
- * broken folders fail with clear errors before any work; cancel leaves nothing behind.
+ * Importing a Hugging Face folder through the real converter, run in its own engine process as the hosts
+ * do: progress to done and the model listed; broken folders fail with clear errors before any work; cancel
+ * leaves nothing behind; every conversion process has ended when the import settles.
  */
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -10,7 +11,8 @@ import { join } from 'node:path';
 import type { ImportProgress } from '../../contract/api-types.ts';
 import { synthCheckpoint } from '../../engine/checkpoint/synth-checkpoint.ts';
 import { HF_FILES_DIR, tinyConfig } from '../../engine/runtime/test-package.ts';
-import { engineConverter } from './engine-converter.ts';
+import { forkEngineChannel, type EngineChannelFactory } from '../engine/engine-channel.ts';
+import { processConverter } from './process-converter.ts';
 import { startImport, validateSourceFolder } from './import-model.ts';
 import { listModels } from './list-models.ts';
 import { removeModel } from './remove-model.ts';
@@ -19,6 +21,19 @@ const root = mkdtempSync(join(tmpdir(), 'hymba-import-'));
 after(() => rmSync(root, { recursive: true, force: true }));
 const installedDir = join(root, 'models');
 const folders = { installedDir, embeddedDir: join(root, 'embedded-none') };
+
+/** Conversion processes started by the converter, and which of them have exited. */
+const started: number[] = [];
+const exited: number[] = [];
+const fork = forkEngineChannel();
+const countingChannels: EngineChannelFactory = () => {
+  const channel = fork();
+  const pid = channel.pid ?? -1;
+  started.push(pid);
+  channel.onExit(() => exited.push(pid));
+  return channel;
+};
+const engineConverter = processConverter(countingChannels);
 
 async function hfFolder(name: string): Promise<string> {
   const src = join(root, `${name}-src`);
@@ -42,6 +57,9 @@ test('a Hugging Face folder imports with progress and ends listed as an Instruct
   assert.ok(phases.includes('converting') && phases.includes('verifying'));
   assert.equal(phases.at(-1), 'done');
   assert.equal(events.at(-1)?.modelId, done.value);
+  assert.equal(started.length, 1, 'one conversion process');
+  assert.notEqual(started[0], process.pid);
+  assert.deepEqual(exited, started, 'the conversion process has ended');
   const fractions = events.map((e) => e.fraction);
   assert.deepEqual(fractions, [...fractions].sort((a, b) => a - b), 'progress never goes back');
   const { models } = await listModels(folders);
@@ -90,4 +108,5 @@ test('cancelling an import reports cancelled and leaves no folder behind', async
   assert.equal(!done.ok && done.error.code, 'CANCELLED');
   assert.equal(events.at(-1)?.phase, 'cancelled');
   assert.deepEqual(readdirSync(installedDir), []);
+  assert.deepEqual(exited, started, 'the cancelled conversion process has ended');
 });
