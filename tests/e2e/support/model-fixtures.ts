@@ -13,6 +13,7 @@ import { copyFile, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promis
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
+import { tinyConfig } from '../../../src-main/engine/runtime/test-package.ts';
 import { HYMBA_BIN, REPO_ROOT, SHARED_FIXTURES } from './paths.ts';
 
 const run = promisify(execFile);
@@ -29,28 +30,10 @@ export interface ModelFixtures {
   readonly brokenDir: string;
 }
 
-/** A small config that keeps the 1.5B layout rules: global first and last layers, pairs sharing KV. */
+/** The engine tests' tiny config (1.5B layout rules: globals first and last, pairs sharing KV) at 6 layers. */
 function smallConfig(): Record<string, unknown> {
-  const real = JSON.parse(readFileSync(join(HF_FILES, 'config.json'), 'utf8')) as Record<string, unknown>;
-  const layers = 6;
-  const hidden = 64;
   return {
-    ...real,
-    hidden_size: hidden,
-    num_hidden_layers: layers,
-    num_attention_heads: 4,
-    num_key_value_heads: 2,
-    intermediate_size: 2 * hidden,
-    num_memory_tokens: 8,
-    sliding_window: 32,
-    global_attn_idx: [0, layers - 1],
-    kv_reuse_group: [
-      [1, 2],
-      [3, 4],
-    ],
-    mamba_dt_rank: 8,
-    conv_dim: Object.fromEntries(Array.from({ length: layers }, (_, i) => [String(i), 2 * hidden])),
-    layer_type: Array.from({ length: layers }, () => 'h'),
+    ...tinyConfig({ layers: 6, hidden: 64, window: 32 }),
     torch_dtype: 'float32',
     // Long enough that the memory budget, not the position limit, decides how much context fits.
     max_position_embeddings: 131_072,
