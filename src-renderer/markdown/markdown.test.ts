@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createElement } from 'react';
 import { renderToStaticMarkup } from 'react-dom/server';
-import { parseMarkdown } from './parse-markdown.ts';
+import { parseMarkdown, parseMarkdownBlocks } from './parse-markdown.ts';
 import { parseInline, safeHref } from './parse-inline.ts';
 import { MarkdownView } from './markdown-view.tsx';
 
@@ -96,4 +96,25 @@ test('links render with noopener and unsafe schemes never reach href', () => {
   assert.ok(out.includes('href="https://x.org"'));
   assert.ok(out.includes('rel="noopener noreferrer"'));
   assert.ok(!out.includes('javascript:'));
+});
+
+test('parseMarkdownBlocks gives the same blocks as parseMarkdown, each with the lines it came from', () => {
+  const source = '# Title\n\nSome *text*\nmore\n\n- a\n- b\n\n```js\nx = 1\n```\n\n| a | b |\n|---|---|\n| 1 | 2 |\n';
+  const sourced = parseMarkdownBlocks(source);
+  assert.deepEqual(
+    sourced.map((s) => s.block),
+    parseMarkdown(source),
+  );
+  assert.deepEqual(
+    sourced.map((s) => s.source),
+    ['# Title', 'Some *text*\nmore', '- a\n- b', '```js\nx = 1\n```', '| a | b |\n|---|---|\n| 1 | 2 |'],
+  );
+});
+
+test('while a reply streams, only its last block changes source; earlier blocks keep theirs', () => {
+  const full = 'First paragraph.\n\nSecond one, still being written';
+  const early = parseMarkdownBlocks(full.slice(0, 30));
+  const later = parseMarkdownBlocks(full);
+  assert.equal(early[0]?.source, later[0]?.source);
+  assert.notEqual(early.at(-1)?.source, later.at(-1)?.source);
 });

@@ -9,11 +9,16 @@ import { createFakeApi, emptyConversation, type FakeApi } from './testing/fake-h
 
 let fake: FakeApi;
 let disconnect: () => void;
+/** Frames the store's token batcher waits for; `runFrames()` steps them. */
+let frameCallbacks: (() => void)[] = [];
+const scheduleFrame = (callback: () => void): void => void frameCallbacks.push(callback);
+const runFrames = (): void => frameCallbacks.splice(0).forEach((run) => run());
 
 beforeEach(() => {
   resetAppStore();
+  frameCallbacks = [];
   fake = createFakeApi();
-  disconnect = connectStore(fake.api);
+  disconnect = connectStore(fake.api, scheduleFrame);
 });
 afterEach(() => disconnect());
 
@@ -45,6 +50,8 @@ test('sending creates a conversation, shows the user message and a reply that st
   fake.emit('chat.token', { conversationId: running.conversationId, messageId: running.assistantMessageId, requestId: running.requestId, text: ' you' });
   const streaming = getSlice('chat').open?.messages[1];
   assert.ok(streaming);
+  assert.equal(displayedContent(getSlice('chat'), streaming), '', 'tokens wait for the next frame');
+  runFrames();
   assert.equal(displayedContent(getSlice('chat'), streaming), 'Hi you');
 
   fake.emit('chat.finished', {
@@ -59,6 +66,19 @@ test('sending creates a conversation, shows the user message and a reply that st
   assert.deepEqual(after.streamed, {});
   assert.equal(after.open?.messages[1]?.content, 'Hi you.');
   assert.equal(after.open?.messages[1]?.status, 'complete');
+});
+
+test('a reply that ends before the next frame keeps no streamed text behind', async () => {
+  setDraft('Hello');
+  await sendDraft();
+  const running = getSlice('chat').running;
+  assert.ok(running);
+  const ids = { conversationId: running.conversationId, messageId: running.assistantMessageId, requestId: running.requestId };
+  fake.emit('chat.token', { ...ids, text: 'Hi' });
+  fake.emit('chat.finished', { ...ids, finishReason: 'stop', message: finalMessage(running.assistantMessageId, 'Hi') });
+  runFrames();
+  assert.deepEqual(getSlice('chat').streamed, {});
+  assert.equal(getSlice('chat').open?.messages[1]?.content, 'Hi');
 });
 
 test('an empty draft or a second send while running does nothing', async () => {
@@ -77,7 +97,7 @@ test('a refused send keeps the draft and reports the error', async () => {
   resetAppStore();
   disconnect();
   fake = createFakeApi({ chat: { sendMessage: async () => ({ ok: false, error: { code: 'ENGINE_BUSY', message: 'busy' } }) } });
-  disconnect = connectStore(fake.api);
+  disconnect = connectStore(fake.api, scheduleFrame);
   setDraft('keep me');
   await sendDraft();
   assert.equal(getSlice('chat').draft, 'keep me');
@@ -224,7 +244,7 @@ test('a reply that ends before the send call answers is shown final, not stuck s
       },
     },
   });
-  disconnect = connectStore(fake.api);
+  disconnect = connectStore(fake.api, scheduleFrame);
   setDraft('hi');
   await sendDraft();
   const chat = getSlice('chat');

@@ -129,9 +129,12 @@ export function endedBeforeStart(state: ChatState, handle: GenerationHandle): bo
   return state.endedBeforeStart[handle.requestId] !== undefined;
 }
 
-export function tokenReceived(state: ChatState, event: TokenEvent): ChatState {
-  const previous = state.streamed[event.messageId] ?? '';
-  return { ...state, streamed: { ...state.streamed, [event.messageId]: previous + event.text } };
+/** Appends streamed tokens (one frame's worth, in order) to their replies' text. */
+export function tokensReceived(state: ChatState, events: readonly TokenEvent[]): ChatState {
+  if (events.length === 0) return state;
+  const streamed = { ...state.streamed };
+  for (const event of events) streamed[event.messageId] = (streamed[event.messageId] ?? '') + event.text;
+  return { ...state, streamed };
 }
 
 function finished(state: ChatState, requestId: string, conversationId: string, message: StoredMessage): ChatState {
