@@ -57,7 +57,10 @@ export class LlamaForward {
 
   static async load(modelPath: string, shape: LlamaShape, device: DevicePreference, threads: number, allowCpuFallback = false): Promise<LlamaForward> {
     const devices = device === 'cpu' ? [] : await listDevices();
-    const { session, choice } = await createSessionWithFallback(device, (d) => ort.InferenceSession.create(modelPath, benchSessionOptions(d, threads, allowCpuFallback)), devices);
+    // Caches stay on a GPU between runs, as the engine keeps Hymba's.
+    const presents = Array.from({ length: shape.numLayers }, (_, i) => [presentName('key', i), presentName('value', i)]).flat();
+    const io = { deviceResidentOutputs: presents, outputNames: [LOGITS, ...presents] };
+    const { session, choice } = await createSessionWithFallback(device, (d) => ort.InferenceSession.create(modelPath, benchSessionOptions(d, threads, allowCpuFallback, io)), devices);
     return new LlamaForward(session, choice.device, choice.fallbackReason, shape);
   }
 

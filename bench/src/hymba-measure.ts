@@ -69,6 +69,7 @@ export async function measurePrefill(model: InstrumentedModel, tokens: number, r
     await model.forward.prefill(cache, promptIds(tokens, 100 + r));
     times.push(performance.now() - started);
     transient = Math.max(transient, ...model.runner.take().map((rec) => rec.presentBytes));
+    cache.release();
   }
   const ms = median(times);
   return { tokens, ms, tokensPerSec: (tokens * 1000) / ms, transientPresentBytes: transient };
@@ -76,7 +77,6 @@ export async function measurePrefill(model: InstrumentedModel, tokens: number, r
 
 /** Decode `steps` tokens on a fork of `cache` after one untimed step. */
 export async function measureDecode(model: InstrumentedModel, cache: HybridCache, steps: number, cacheSource: DecodeResult['cacheSource']): Promise<DecodeResult> {
-  model.runner.pinAll();
   const fork = cache.fork();
   const context = fork.positions - model.config.numMetaTokens;
   const ids = promptIds(steps + 1, 7);
@@ -85,6 +85,7 @@ export async function measureDecode(model: InstrumentedModel, cache: HybridCache
   for (let i = 1; i <= steps; i++) await model.forward.step(fork, [ids[i]!]);
   const ms = performance.now() - started;
   model.runner.take();
+  fork.release();
   return { context, steps, msPerToken: ms / steps, tokensPerSec: (steps * 1000) / ms, cacheSource };
 }
 

@@ -25,8 +25,8 @@ export interface HymbaPhaseInput
   readonly threads: number;
   /** Profile `steps` decode steps on a synthetic cache of `context` tokens; null skips profiling. */
   readonly profile: { readonly context: number; readonly steps: number; readonly dir: string } | null;
-  /** Also decode with present_* kept on the GPU (only where no sliding trim is needed). */
-  readonly gpuResidentContext: number | null;
+  /** On a GPU, also decode at this context with the caches copied to the host every step (the engine keeps them on the GPU). */
+  readonly hostCacheContext: number | null;
   /** GPU sessions may place unsupported nodes on the CPU (instrumented sessions only; loadModel keeps the engine's rule). */
   readonly allowCpuFallback: boolean;
 }
@@ -44,7 +44,7 @@ export interface HymbaPhaseOutput {
   readonly sequence: LongSequenceResult;
   readonly syntheticDecode: DecodeResult[];
   readonly syntheticCache: CachePoint[];
-  readonly gpuResidentDecode: DecodeResult | null;
+  readonly hostCacheDecode: DecodeResult | null;
   readonly peakRssBytes: number;
   readonly profile: ProfileSummary | null;
 }
@@ -102,17 +102,17 @@ async function run(input: HymbaPhaseInput, progress: (line: string) => void): Pr
   const syntheticCacheResult = input.syntheticCacheContexts.map((context) => cachePoint(model, syntheticCache(model, context), 0, 'synthetic'));
   await model.runner.release();
 
-  let gpuResidentDecode: DecodeResult | null = null;
-  if (input.gpuResidentContext !== null && input.device !== 'cpu') {
-    const resident = await openInstrumented(input.packageDir, { device: input.device, threads: input.threads, gpuResident: true, allowCpuFallback: input.allowCpuFallback });
-    const cache = resident.metaCache.fork();
-    await resident.forward.prefill(cache, promptIds(input.gpuResidentContext, 11));
-    gpuResidentDecode = await measureDecode(resident, cache, input.decodeSteps, 'prefill');
-    progress(`decode at ${input.gpuResidentContext} with GPU-resident cache: ${gpuResidentDecode.tokensPerSec.toFixed(2)} tok/s`);
-    await resident.runner.release();
+  let hostCacheDecode: DecodeResult | null = null;
+  if (input.hostCacheContext !== null && model.device !== 'cpu') {
+    const hostCaches = await openInstrumented(input.packageDir, { device: input.device, threads: input.threads, hostCaches: true, allowCpuFallback: input.allowCpuFallback });
+    const cache = hostCaches.metaCache.fork();
+    await hostCaches.forward.prefill(cache, promptIds(input.hostCacheContext, 11));
+    hostCacheDecode = await measureDecode(hostCaches, cache, input.decodeSteps, 'prefill');
+    progress(`decode at ${input.hostCacheContext} with the caches copied to the host each step: ${hostCacheDecode.tokensPerSec.toFixed(2)} tok/s`);
+    await hostCaches.runner.release();
   }
   const profile = input.profile ? await profileDecode(input, input.profile) : null;
-  return { device: model.device, ...(model.fallbackReason ? { fallbackReason: model.fallbackReason } : {}), ...switching, prefill, ttft, sequence, syntheticDecode, syntheticCache: syntheticCacheResult, gpuResidentDecode, peakRssBytes: peak, profile };
+  return { device: model.device, ...(model.fallbackReason ? { fallbackReason: model.fallbackReason } : {}), ...switching, prefill, ttft, sequence, syntheticDecode, syntheticCache: syntheticCacheResult, hostCacheDecode, peakRssBytes: peak, profile };
 }
 
 servePhase(run);

@@ -2,36 +2,36 @@
  * Opens a converted Hymba package for measurement the way runtime/loaded-model.ts does (same package
  * reader, tokenizer, device chain, session options, HymbaForward, meta prefix and warm-up step), but over
  * a MeasuringRunner so each run's time and untrimmed cache outputs are visible, and optionally with
- * onnxruntime profiling or GPU-resident cache outputs.
+ * onnxruntime profiling or with caches copied to the host every run (the engine keeps them on a GPU).
  */
 import * as ort from 'onnxruntime-node';
 import type { DevicePreference, ExecutionDevice } from '../../src-main/contract/domain.ts';
 import type { HymbaConfig } from '../../src-main/engine/config/hymba-config.ts';
-import { cacheTensorSpecs, LOGITS } from '../../src-main/engine/model/graph-io.ts';
 import { cacheLayout, type CacheLayout } from '../../src-main/engine/runtime/cache-layout.ts';
-import { createSessionWithFallback, listDevices, sessionOptions } from '../../src-main/engine/runtime/devices.ts';
+import { createSessionWithFallback, listDevices, sessionOptions, type SessionIo } from '../../src-main/engine/runtime/devices.ts';
 import type { GenerationModel } from '../../src-main/engine/runtime/generation-loop.ts';
 import type { HybridCache } from '../../src-main/engine/runtime/hybrid-cache.ts';
+import { cacheResidency } from '../../src-main/engine/runtime/loaded-model.ts';
 import { HymbaForward } from '../../src-main/engine/runtime/model-forward.ts';
 import { readRuntimePackage } from '../../src-main/engine/runtime/package-reader.ts';
 import { SnapshotStore } from '../../src-main/engine/runtime/snapshot-store.ts';
 import { TextTokenizer } from '../../src-main/engine/runtime/text-tokenizer.ts';
-import { gpuResidentOutputs, MeasuringRunner } from './measuring-runner.ts';
+import { MeasuringRunner } from './measuring-runner.ts';
 
 export interface OpenOptions {
   readonly device: DevicePreference;
   readonly threads: number;
   /** Writes an onnxruntime profile with this file prefix. */
   readonly profilePrefix?: string;
-  /** Keep present_* outputs on the device (GPU execution providers only). */
-  readonly gpuResident?: boolean;
+  /** Copy present_* outputs to the host after every run instead of keeping them on the GPU (as the engine does). */
+  readonly hostCaches?: boolean;
   /** Let a GPU session place nodes its provider lacks on the CPU (the engine forbids this). */
   readonly allowCpuFallback?: boolean;
 }
 
 /** The engine's session options, with the CPU-fallback switch flipped when asked (GPU providers only). */
-export function benchSessionOptions(device: ExecutionDevice, threads: number, allowCpuFallback: boolean): ort.InferenceSession.SessionOptions {
-  const base = sessionOptions(device, { threads, allowSpinning: false });
+export function benchSessionOptions(device: ExecutionDevice, threads: number, allowCpuFallback: boolean, io: SessionIo = {}): ort.InferenceSession.SessionOptions {
+  const base = sessionOptions(device, { threads, allowSpinning: false }, io);
   if (!allowCpuFallback || device === 'cpu') return base;
   const extra = (base.extra ?? {}) as { session?: Record<string, unknown> };
   return { ...base, extra: { ...extra, session: { ...extra.session, disable_cpu_ep_fallback: '0' } } };
@@ -53,21 +53,18 @@ export async function openInstrumented(packageDir: string, options: OpenOptions)
   const { config, cacheDtype, modelPath, dir } = pkg.value;
   const tokenizer = await TextTokenizer.fromDir(dir);
   const devices = options.device === 'cpu' ? [] : await listDevices();
-  const outputNames = [LOGITS, ...cacheTensorSpecs(config).map((s) => s.present)];
+  const io = options.hostCaches ? {} : cacheResidency(pkg.value);
   const create = (device: ExecutionDevice): Promise<ort.InferenceSession> => {
-    const base = benchSessionOptions(device, options.threads, options.allowCpuFallback === true);
-    return ort.InferenceSession.create(modelPath, {
-      ...base,
-      ...(options.profilePrefix ? { enableProfiling: true, profileFilePrefix: options.profilePrefix } : {}),
-      ...(options.gpuResident && device !== 'cpu' ? { preferredOutputLocation: gpuResidentOutputs(outputNames) } : {}),
-    });
+    const base = benchSessionOptions(device, options.threads, options.allowCpuFallback === true, io);
+    return ort.InferenceSession.create(modelPath, { ...base, ...(options.profilePrefix ? { enableProfiling: true, profileFilePrefix: options.profilePrefix } : {}) });
   };
   const { session, choice } = await createSessionWithFallback(options.device, create, devices);
-  const runner = new MeasuringRunner(session, options.gpuResident === true && choice.device !== 'cpu');
+  const runner = new MeasuringRunner(session);
   const forward = new HymbaForward(runner, config, cacheDtype);
   const metaCache: HybridCache = await forward.metaPrefix();
-  runner.pinAll();
-  await forward.step(metaCache.fork(), [config.bosTokenId]);
+  const warmUp = metaCache.fork();
+  await forward.step(warmUp, [config.bosTokenId]);
+  warmUp.release();
   runner.take();
   const eos = new Set(config.eosTokenIds);
   if (tokenizer.eosTokenId !== null) eos.add(tokenizer.eosTokenId);

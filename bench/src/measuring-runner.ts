@@ -1,20 +1,12 @@
 /**
  * A GraphRunner (runtime/model-forward.ts) over an onnxruntime session that also measures: time per run,
  * and the bytes of the present_* outputs a run hands back before the runtime trims them (the transient
- * cache peak inside one call). With `gpuResident`, present_* outputs stay on the device
- * (`preferredOutputLocation: 'gpu-buffer'`) and are fed back as they are; GPU tensors the runner produced
- * are disposed once a later run replaced them, except those pinned (shared by forks such as the meta prefix).
+ * cache peak inside one call). GPU-resident outputs are the session's choice (engine session options);
+ * their lifetimes belong to HybridCache, as in generation.
  */
 import type * as ort from 'onnxruntime-node';
 import type { GraphRunner } from '../../src-main/engine/runtime/model-forward.ts';
-import type { TensorMap } from '../../src-main/engine/runtime/hybrid-cache.ts';
-
-const ELEMENT_BYTES: Record<string, number> = { float32: 4, float16: 2, int64: 8, int32: 4, uint8: 1, bool: 1 };
-
-/** Bytes of a tensor from its dims and type (works for GPU-resident tensors, whose data is not readable). */
-export function tensorBytes(tensor: ort.Tensor): number {
-  return tensor.dims.reduce((a, b) => a * b, 1) * (ELEMENT_BYTES[tensor.type] ?? 4);
-}
+import { tensorBytes, type TensorMap } from '../../src-main/engine/runtime/hybrid-cache.ts';
 
 export interface RunRecord {
   /** Positions fed (input_ids length). */
@@ -26,13 +18,8 @@ export interface RunRecord {
 
 export class MeasuringRunner implements GraphRunner {
   readonly records: RunRecord[] = [];
-  private readonly pinned = new Set<ort.Tensor>();
-  private readonly owned = new Set<ort.Tensor>();
 
-  constructor(
-    readonly session: ort.InferenceSession,
-    private readonly gpuResident = false,
-  ) {}
+  constructor(readonly session: ort.InferenceSession) {}
 
   async run(feeds: TensorMap): Promise<TensorMap> {
     const started = performance.now();
@@ -42,29 +29,7 @@ export class MeasuringRunner implements GraphRunner {
     for (const [name, tensor] of Object.entries(outputs)) if (name.startsWith('present')) presentBytes += tensorBytes(tensor);
     const ids = feeds.input_ids;
     this.records.push({ positions: ids ? ids.dims[1]! : 0, ms, presentBytes });
-    if (this.gpuResident) this.releaseReplaced(feeds, outputs);
     return outputs;
-  }
-
-  /** Keeps every GPU tensor currently fed (e.g. a shared prefix cache) from being disposed. */
-  pinFeeds(feeds: TensorMap): void {
-    for (const tensor of Object.values(feeds)) if (tensor.location === 'gpu-buffer') this.pinned.add(tensor);
-  }
-
-  /** Pins every GPU tensor this runner produced so far. */
-  pinAll(): void {
-    for (const tensor of this.owned) this.pinned.add(tensor);
-    this.owned.clear();
-  }
-
-  private releaseReplaced(feeds: TensorMap, outputs: TensorMap): void {
-    for (const tensor of Object.values(feeds)) {
-      if (tensor.location === 'gpu-buffer' && this.owned.has(tensor) && !this.pinned.has(tensor)) {
-        this.owned.delete(tensor);
-        tensor.dispose();
-      }
-    }
-    for (const tensor of Object.values(outputs)) if (tensor.location === 'gpu-buffer') this.owned.add(tensor);
   }
 
   /** Records since `from`, then forgets them. */
@@ -75,9 +40,4 @@ export class MeasuringRunner implements GraphRunner {
   release(): Promise<void> {
     return this.session.release();
   }
-}
-
-/** Session options for the GPU-resident mode: present_* outputs stay on the device, logits come back. */
-export function gpuResidentOutputs(outputNames: readonly string[]): Record<string, 'gpu-buffer' | 'cpu'> {
-  return Object.fromEntries(outputNames.map((name) => [name, name.startsWith('present') ? 'gpu-buffer' : 'cpu']));
 }

@@ -59,7 +59,7 @@ export function markdown(r: BenchResults, files: { json: string; charts: readonl
   lines.push('## Decode', '');
   lines.push(...table(['context', 'tok/s', 'ms/token', '% of weight roofline', 'roofline incl. cache reads', 'cache'], r.decode.byContext.map((d) => [d.context, f(d.tokensPerSec), f(d.msPerToken, 1), f(d.percentOfRoofline, 1), f(d.rooflineWithCacheTokensPerSec, 1), d.cacheSource])));
   lines.push('', `Generation loop (sampling, detokenising, streaming included) after a ${r.ttft.promptTokens}-token prompt: ${f(r.ttft.loopDecodeTokensPerSec)} tok/s over ${r.ttft.generatedTokens} tokens.`);
-  if (r.decode.gpuResident) lines.push('', `GPU-resident cache (present_* kept as gpu-buffer): ${f(r.decode.gpuResident.tokensPerSec)} tok/s at ${r.decode.gpuResident.context} tokens.`);
+  if (r.decode.hostCaches) lines.push('', `Caches copied to the host every step (the engine keeps them on the GPU): ${f(r.decode.hostCaches.tokensPerSec)} tok/s at ${r.decode.hostCaches.context} tokens.`);
   lines.push('');
 
   lines.push('## Rooflines (weights read per decode token / bandwidth)', '');

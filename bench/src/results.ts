@@ -53,7 +53,8 @@ export interface BenchResults {
     readonly rooflineTokensPerSec: number;
     readonly percentOfRoofline: number;
     readonly byContext: readonly DecodeRow[];
-    readonly gpuResident: DecodeResult | null;
+    /** GPU runs only: decode with the caches copied to the host every step, against the engine's GPU-resident caches. */
+    readonly hostCaches: DecodeResult | null;
   };
   readonly cache: {
     readonly bytesAt8k: number;
@@ -149,7 +150,7 @@ export function assembleResults(inputs: ResultInputs): BenchResults {
     roofline: inputs.rooflines,
     prefill,
     ttft: hymba.ttft,
-    decode: { context: headline.context, tokensPerSec: headline.tokensPerSec, rooflineTokensPerSec: int4.rooflineTokensPerSec, percentOfRoofline: headline.percentOfRoofline, byContext: decodeRows, gpuResident: hymba.gpuResidentDecode },
+    decode: { context: headline.context, tokensPerSec: headline.tokensPerSec, rooflineTokensPerSec: int4.rooflineTokensPerSec, percentOfRoofline: headline.percentOfRoofline, byContext: decodeRows, hostCaches: hymba.hostCacheDecode },
     cache: {
       bytesAt8k: at8k.live.total,
       formulaBytesAt8k: total(at8k.formula),

@@ -58,7 +58,7 @@ export async function runBench(options: BenchOptions, log: (line: string) => voi
     syntheticDecodeContexts: plan.syntheticDecodeContexts,
     decodeSteps: plan.decodeSteps,
     profile: plan.profile ? { ...plan.profile, dir: join(options.workDir, 'profiles') } : null,
-    gpuResidentContext: options.device === 'cpu' ? null : 512,
+    hostCacheContext: options.device === 'cpu' ? null : 512,
     allowCpuFallback: options.allowCpuFallback,
   };
   if (plan.profile) await mkdir(join(options.workDir, 'profiles'), { recursive: true });

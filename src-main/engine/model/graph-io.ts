@@ -16,7 +16,10 @@
  *   past_ssm.{i}         [1, d_inner, d_state]      SSM state
  * Outputs
  *   logits               float32 [1, n, V]
- *   present_key_values.{i}.key / .value   past ++ new, untrimmed (the runtime trims sliding layers)
+ *   present_key_values.{i}.key / .value   global layers: past ++ new; sliding layers: (past ++ new) cut to its
+ *                                       first M and last W entries, the state kept between calls (packages
+ *                                       with manifest.graph.slidingCacheTrimmed; older graphs return
+ *                                       past ++ new and the runtime trims)
  *   present_conv.{i}, present_ssm.{i}
  *
  * Attention visibility (hymba-architecture §4), computed in the graph from absolute positions:
@@ -25,7 +28,7 @@
  *                   (the official prefill/decode off-by-one).
  * Key positions of a sliding cache of length Ls with past length P: entry j < M is at position j,
  * entry j >= M is at position P − (Ls − j). So a sliding cache is always [meta | contiguous suffix];
- * the runtime keeps the first M entries and the last W entries between calls.
+ * between calls it holds the first M entries and the last W entries.
  * P itself is position_ids[0, 0].
  */
 import type { HymbaConfig } from '../config/hymba-config.ts';

@@ -145,7 +145,7 @@ async function writePackage(checkpoint: HymbaCheckpoint, temp: string, outDir: s
     ...(format === 'int4' ? { int4: { blockSize: INT4_BLOCK, accuracyLevel, zeroPoints: true as const } } : {}),
     cacheDtype,
     parameterCount: infos.reduce((a, t) => a + t.shape.reduce((x, y) => x * y, 1), 0),
-    graph: { file: MODEL_FILE, dataFile: DATA_FILE, opset: 21, numMetaTokens: config.numMetaTokens, slidingWindow: config.slidingWindow },
+    graph: { file: MODEL_FILE, dataFile: DATA_FILE, opset: 21, numMetaTokens: config.numMetaTokens, slidingWindow: config.slidingWindow, slidingCacheTrimmed: true },
     cacheLayout: cacheLayout(config, cacheDtype),
     sizes: { modelBytes: written.modelBytes, dataBytes: written.dataBytes },
   };

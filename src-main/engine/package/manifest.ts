@@ -38,7 +38,15 @@ export interface PackageManifest {
   readonly int4?: { readonly blockSize: number; readonly accuracyLevel: number; /** Block-wise asymmetric: a uint8 zero point per block (MatMulNBits input 3). */ readonly zeroPoints: true };
   readonly cacheDtype: CacheDtype;
   readonly parameterCount: number;
-  readonly graph: { readonly file: string; readonly dataFile: string; readonly opset: number; readonly numMetaTokens: number; readonly slidingWindow: number };
+  readonly graph: {
+    readonly file: string;
+    readonly dataFile: string;
+    readonly opset: number;
+    readonly numMetaTokens: number;
+    readonly slidingWindow: number;
+    /** The graph cuts sliding present_* to [meta | last W] itself (absent in packages made before it did). */
+    readonly slidingCacheTrimmed?: true;
+  };
   readonly cacheLayout: readonly ManifestCacheLayer[];
   readonly sizes: { readonly modelBytes: number; readonly dataBytes: number };
   readonly accuracy?: WeightAccuracy;

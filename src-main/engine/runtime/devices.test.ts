@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { DeviceInfo, ExecutionDevice } from '../../contract/domain.ts';
-import { createSessionWithFallback, listDevices } from './devices.ts';
+import { createSessionWithFallback, listDevices, sessionOptions } from './devices.ts';
 import { loadModel } from './loaded-model.ts';
 import { tinyPackage } from './test-package.ts';
 
@@ -51,4 +51,17 @@ test('loading on an unavailable GPU provider falls back to the CPU with a user-v
   assert.equal(loaded.value.info.device, 'cpu');
   assert.match(loaded.value.info.fallbackReason ?? '', new RegExp(missing.device));
   await loaded.value.release();
+});
+
+test('GPU sessions keep the named outputs on the device and bring the rest back; the CPU ignores residency', () => {
+  const io = { deviceResidentOutputs: ['present_ssm.0'], outputNames: ['logits', 'present_ssm.0'] };
+  const tuning = { threads: 2, allowSpinning: false };
+  const webgpu = sessionOptions('webgpu', tuning, io);
+  assert.deepEqual(webgpu.preferredOutputLocation, { logits: 'cpu', 'present_ssm.0': 'gpu-buffer' });
+  const session = (options: typeof webgpu) => (options.extra as { session: Record<string, unknown> }).session;
+  assert.equal(session(webgpu).disable_cpu_ep_fallback, undefined, 'WebGPU has no Scan kernel: the prompt-chunk SSM runs on the CPU');
+  assert.equal(session(sessionOptions('cuda', tuning, io)).disable_cpu_ep_fallback, '1');
+  const cpu = sessionOptions('cpu', tuning, io);
+  assert.equal(cpu.preferredOutputLocation, undefined);
+  assert.equal(session(cpu).disable_cpu_ep_fallback, undefined);
 });

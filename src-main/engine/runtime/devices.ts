@@ -23,16 +23,35 @@ export interface SessionTuning {
   readonly allowSpinning: boolean;
 }
 
-/** Session options for one device. */
-export function sessionOptions(device: ExecutionDevice, tuning: SessionTuning): ort.InferenceSession.SessionOptions {
+/**
+ * Devices whose provider lacks kernels the Hymba graph needs, so some nodes must run on the CPU: WebGPU has
+ * no Scan (the SSM over a prompt chunk); the one-token decode path has none of those nodes.
+ */
+export const MIXED_PLACEMENT: ReadonlySet<ExecutionDevice> = new Set(['webgpu']);
+
+/** What the session's outputs should be and where they live. */
+export interface SessionIo {
+  /** Outputs to leave on the device between runs (the caches); every other output comes back to the CPU. */
+  readonly deviceResidentOutputs?: readonly string[];
+  /** All output names of the graph (needed with deviceResidentOutputs). */
+  readonly outputNames?: readonly string[];
+}
+
+/**
+ * Session options for one device. GPU sessions may not silently fall back to the CPU (a node without a
+ * kernel fails creation, and the engine then chooses the CPU as a whole), except on MIXED_PLACEMENT devices.
+ */
+export function sessionOptions(device: ExecutionDevice, tuning: SessionTuning, io: SessionIo = {}): ort.InferenceSession.SessionOptions {
   const extraSession: Record<string, unknown> = { intra_op: { allow_spinning: tuning.allowSpinning ? '1' : '0' } };
-  if (device !== 'cpu') extraSession.disable_cpu_ep_fallback = '1';
+  if (device !== 'cpu' && !MIXED_PLACEMENT.has(device)) extraSession.disable_cpu_ep_fallback = '1';
+  const resident = new Set(device === 'cpu' ? [] : (io.deviceResidentOutputs ?? []));
   return {
     executionProviders: [device],
     graphOptimizationLevel: 'all',
     intraOpNumThreads: tuning.threads,
     interOpNumThreads: 1,
     executionMode: 'sequential',
+    ...(resident.size > 0 ? { preferredOutputLocation: Object.fromEntries((io.outputNames ?? []).map((name) => [name, resident.has(name) ? 'gpu-buffer' : 'cpu'])) } : {}),
     extra: { session: extraSession },
   };
 }

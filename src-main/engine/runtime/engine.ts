@@ -11,7 +11,6 @@ import { cacheBytesAt } from './cache-layout.ts';
 import { contextLimit } from './context-planner.ts';
 import { listDevices } from './devices.ts';
 import { generate, type GenerationCallbacks, type GenerationOutcome, type GenerationRequest } from './generation-loop.ts';
-import type { HybridCache } from './hybrid-cache.ts';
 import { loadModel, type LoadedModel } from './loaded-model.ts';
 
 export const DEFAULT_ENGINE_SETTINGS: EngineSettings = { device: 'auto', threads: 0, cacheBudgetBytes: 256 * 2 ** 20 };
@@ -26,7 +25,8 @@ export interface EngineOptions {
 
 export class Engine {
   private model: LoadedModel | null = null;
-  private liveCache: HybridCache | null = null;
+  /** Bytes of the cache the last generation worked on (the dashboard's live figure). */
+  private liveCacheBytes: CacheBreakdown | null = null;
   private running = false;
   private currentSettings: EngineSettings = DEFAULT_ENGINE_SETTINGS;
 
@@ -59,7 +59,7 @@ export class Engine {
     if (this.running) return err(appError('ENGINE_BUSY', 'a generation is running; cancel it before unloading'));
     const model = this.model;
     this.model = null;
-    this.liveCache = null;
+    this.liveCacheBytes = null;
     if (model) await model.release();
     return ok(null);
   }
@@ -88,7 +88,7 @@ export class Engine {
       return await generate(model, { ...request, budgetBytes: this.currentSettings.cacheBudgetBytes }, {
         ...callbacks,
         onCache: (cache) => {
-          this.liveCache = cache;
+          this.liveCacheBytes = cache.bytes();
           callbacks.onCache?.(cache);
         },
       });
@@ -115,7 +115,7 @@ export class Engine {
       settings: this.currentSettings,
       busy: this.running,
       rssBytes: process.memoryUsage.rss(),
-      cache: this.liveCache?.bytes() ?? (this.model ? cacheBytesAt(this.model.layout, 0) : EMPTY_CACHE),
+      cache: this.liveCacheBytes ?? (this.model ? cacheBytesAt(this.model.layout, 0) : EMPTY_CACHE),
       maxContextTokens: this.maxContextPositions(),
     };
   }

@@ -107,6 +107,7 @@ export async function generate(model: GenerationModel, request: GenerationReques
     let logits: Float32Array;
     const prefillStart = performance.now();
     if (snapshot) {
+      cache.release();
       cache = snapshot.cache.fork();
       reusedTokens = snapshot.tokens.length;
     }
@@ -161,6 +162,7 @@ export async function generate(model: GenerationModel, request: GenerationReques
     }
   } catch (caught) {
     if (!(caught instanceof Cancelled)) {
+      cache.release();
       if (caught instanceof AppFailure) return err(caught.error);
       throw caught;
     }
@@ -180,7 +182,9 @@ export async function generate(model: GenerationModel, request: GenerationReques
     const fed = [...promptIds, ...generatedIds].slice(0, cache.positions - model.layout.numMetaTokens);
     model.snapshots.put(fed, cache, lastLogits);
   }
-  return ok({ finishReason, text, tokenIds: generatedIds, metrics: metrics() });
+  const final = metrics();
+  cache.release();
+  return ok({ finishReason, text, tokenIds: generatedIds, metrics: final });
 }
 
 /**

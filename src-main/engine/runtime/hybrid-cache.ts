@@ -4,7 +4,9 @@
  * KV-consumer layers hold nothing: their K/V come from the producer inside the graph.
  *
  * Tensors are never mutated after they are stored, so a snapshot is a cheap copy of references: the live
- * cache moves on by replacing tensors, and the snapshot keeps the ones it saw.
+ * cache moves on by replacing tensors, and the snapshot keeps the ones it saw. Each tensor counts the caches
+ * that hold it; a GPU-resident tensor (onnxruntime `gpu-buffer`) is disposed when the last one lets go, so
+ * a cache that is dropped must be `release()`d (CPU tensors are left to the garbage collector).
  *
  * Invariants (checked by tests):
  * - `positions` = meta tokens + real tokens fed so far; every global KV holds exactly `positions` entries.
@@ -30,6 +32,8 @@ export interface LayerMemory {
   bytes(): LayerBytes;
   /** A copy sharing the (immutable) tensors. */
   fork(): LayerMemory;
+  /** Lets go of this layer's tensors (the memory must not be used afterwards). */
+  release(): void;
 }
 
 export interface LayerBytes {
@@ -38,6 +42,31 @@ export interface LayerBytes {
   readonly ssm: number;
   readonly conv: number;
   readonly meta: number;
+}
+
+/** How many live caches (and forks, snapshots) hold each tensor. */
+const holders = new WeakMap<CacheTensor, number>();
+
+function hold(tensor: CacheTensor): CacheTensor {
+  holders.set(tensor, (holders.get(tensor) ?? 0) + 1);
+  return tensor;
+}
+
+function letGo(tensor: CacheTensor): void {
+  const left = (holders.get(tensor) ?? 1) - 1;
+  if (left > 0) {
+    holders.set(tensor, left);
+    return;
+  }
+  holders.delete(tensor);
+  if (tensor.location === 'gpu-buffer') tensor.dispose();
+}
+
+/** Replaces a held tensor: holds the new one first, then lets go of the old one. */
+function swap(old: CacheTensor, next: CacheTensor): CacheTensor {
+  hold(next);
+  letGo(old);
+  return next;
 }
 
 const emptyData = (dtype: CacheDtype, length: number): Float32Array | Uint16Array =>
@@ -62,6 +91,9 @@ function output(outputs: TensorMap, name: string): CacheTensor {
 export function trimSequence(tensor: CacheTensor, keepFront: number, keepBack: number): CacheTensor {
   const [one, heads, length, dim] = tensor.dims as [number, number, number, number];
   if (length <= keepFront + keepBack) return tensor;
+  if (tensor.location !== 'cpu') {
+    throw new Error(`a ${tensor.location} cache of ${length} entries needs trimming to ${keepFront + keepBack}; only graphs that trim sliding caches themselves (manifest.graph.slidingCacheTrimmed) can keep caches on a GPU`);
+  }
   const kept = keepFront + keepBack;
   const source = tensor.data as Float32Array | Uint16Array;
   const target = source instanceof Float32Array ? new Float32Array(heads * kept * dim) : new Uint16Array(heads * kept * dim);
@@ -84,7 +116,10 @@ export class AttentionKvMemory implements LayerMemory {
     private readonly window: number,
     private key: CacheTensor,
     private value: CacheTensor,
-  ) {}
+  ) {
+    hold(key);
+    hold(value);
+  }
 
   static empty(spec: { key: CacheTensorSpec; value: CacheTensorSpec }, layer: LayerSpec, config: HymbaConfig, dtype: CacheDtype): AttentionKvMemory {
     const dims = (s: CacheTensorSpec): number[] => s.shape.map((d) => d ?? 0);
@@ -104,8 +139,8 @@ export class AttentionKvMemory implements LayerMemory {
   absorb(outputs: TensorMap): void {
     const key = output(outputs, this.spec.key.present);
     const value = output(outputs, this.spec.value.present);
-    this.key = this.windowed ? trimSequence(key, this.numMeta, this.window) : key;
-    this.value = this.windowed ? trimSequence(value, this.numMeta, this.window) : value;
+    this.key = swap(this.key, this.windowed ? trimSequence(key, this.numMeta, this.window) : key);
+    this.value = swap(this.value, this.windowed ? trimSequence(value, this.numMeta, this.window) : value);
   }
 
   bytes(): LayerBytes {
@@ -118,6 +153,11 @@ export class AttentionKvMemory implements LayerMemory {
   fork(): AttentionKvMemory {
     return new AttentionKvMemory(this.layer, this.spec, this.windowed, this.numMeta, this.window, this.key, this.value);
   }
+
+  release(): void {
+    letGo(this.key);
+    letGo(this.value);
+  }
 }
 
 /** The Mamba conv window and SSM state of one layer (fixed size). */
@@ -127,7 +167,10 @@ export class RecurrentStateMemory implements LayerMemory {
     private readonly spec: { conv: CacheTensorSpec; ssm: CacheTensorSpec },
     private conv: CacheTensor,
     private ssm: CacheTensor,
-  ) {}
+  ) {
+    hold(conv);
+    hold(ssm);
+  }
 
   static empty(spec: { conv: CacheTensorSpec; ssm: CacheTensorSpec }, layer: number, dtype: CacheDtype): RecurrentStateMemory {
     return new RecurrentStateMemory(layer, spec, zeros(dtype, spec.conv.shape as number[]), zeros(dtype, spec.ssm.shape as number[]));
@@ -139,8 +182,8 @@ export class RecurrentStateMemory implements LayerMemory {
   }
 
   absorb(outputs: TensorMap): void {
-    this.conv = output(outputs, this.spec.conv.present);
-    this.ssm = output(outputs, this.spec.ssm.present);
+    this.conv = swap(this.conv, output(outputs, this.spec.conv.present));
+    this.ssm = swap(this.ssm, output(outputs, this.spec.ssm.present));
   }
 
   bytes(): LayerBytes {
@@ -150,10 +193,20 @@ export class RecurrentStateMemory implements LayerMemory {
   fork(): RecurrentStateMemory {
     return new RecurrentStateMemory(this.layer, this.spec, this.conv, this.ssm);
   }
+
+  release(): void {
+    letGo(this.conv);
+    letGo(this.ssm);
+  }
 }
 
-function tensorBytes(tensor: CacheTensor): number {
-  return (tensor.data as ArrayBufferView).byteLength;
+const ELEMENT_BYTES: Partial<Record<CacheTensor['type'], number>> = { float32: 4, float16: 2 };
+
+/** Bytes of a cache tensor from its shape (a GPU tensor has no host data to measure). */
+export function tensorBytes(tensor: CacheTensor): number {
+  const element = ELEMENT_BYTES[tensor.type];
+  if (element === undefined) throw new Error(`unexpected cache tensor type ${tensor.type}`);
+  return sizeOf(tensor.dims) * element;
 }
 
 /** Every layer's memory behind one interface, plus the position counter. */
@@ -199,6 +252,11 @@ export class HybridCache {
   /** An independent cache that starts from this one's state. */
   fork(): HybridCache {
     return new HybridCache(this.dtype, this.memories.map((m) => m.fork()), this.positionCount);
+  }
+
+  /** Lets go of every tensor (GPU tensors no other cache holds are freed); the cache must not be used after. */
+  release(): void {
+    for (const memory of this.memories) memory.release();
   }
 
   /** Bytes held by category (meta counts the KV entries of the meta prefix, already inside the KV totals). */

@@ -1,13 +1,15 @@
 /**
  * Loading a model package for generation: device choice with fallback, the onnxruntime session, the
  * tokenizer, the meta-token prefix state (computed once; it also warms the session up) and one warm-up
- * decode step. `release()` frees the native session.
+ * decode step. On a GPU the caches stay in device memory between runs (`cacheResidency`). `release()` frees
+ * the snapshots, the meta-prefix cache and the native session.
  */
 import * as ort from 'onnxruntime-node';
 import type { DevicePreference, LoadedModelInfo } from '../../contract/domain.ts';
 import { err, ok, toAppError, type Result } from '../../contract/errors.ts';
 import { cacheLayout, type CacheLayout } from './cache-layout.ts';
-import { createSessionWithFallback, listDevices, sessionOptions, type SessionTuning } from './devices.ts';
+import { cacheTensorSpecs, LOGITS } from '../model/graph-io.ts';
+import { createSessionWithFallback, listDevices, sessionOptions, type SessionIo, type SessionTuning } from './devices.ts';
 import type { GenerationModel } from './generation-loop.ts';
 import type { HybridCache, TensorMap } from './hybrid-cache.ts';
 import { HymbaForward, type GraphRunner } from './model-forward.ts';
@@ -43,6 +45,16 @@ class SessionRunner implements GraphRunner {
   }
 }
 
+/**
+ * Caches stay on the device between runs (only ids in, last-position logits out) when the graph trims its
+ * sliding caches itself; packages made before that keep them on the host, where the runtime trims.
+ */
+export function cacheResidency(pkg: RuntimePackage): SessionIo {
+  if (!pkg.slidingCacheTrimmed) return {};
+  const presents = cacheTensorSpecs(pkg.config).map((spec) => spec.present);
+  return { deviceResidentOutputs: presents, outputNames: [LOGITS, ...presents] };
+}
+
 export async function loadModel(packageDir: string, options: LoadOptions): Promise<Result<LoadedModel>> {
   const started = performance.now();
   const pkg = await readRuntimePackage(packageDir);
@@ -51,10 +63,17 @@ export async function loadModel(packageDir: string, options: LoadOptions): Promi
   try {
     const tokenizer = await TextTokenizer.fromDir(pkg.value.dir);
     const devices = options.device === 'cpu' ? [] : await listDevices();
-    const { session, choice } = await createSessionWithFallback(options.device, (device) => ort.InferenceSession.create(pkg.value.modelPath, sessionOptions(device, options)), devices);
+    const { session, choice } = await createSessionWithFallback(
+      options.device,
+      (device) => ort.InferenceSession.create(pkg.value.modelPath, sessionOptions(device, options, cacheResidency(pkg.value))),
+      devices,
+    );
     const forward = new HymbaForward(new SessionRunner(session), config, cacheDtype, options.prefillChunk);
     const metaCache = await forward.metaPrefix();
-    await forward.step(metaCache.fork(), [config.bosTokenId]); // warm-up decode step, result discarded
+    const warmUp = metaCache.fork();
+    await forward.step(warmUp, [config.bosTokenId]); // warm-up decode step, result discarded
+    warmUp.release();
+    const snapshots = new SnapshotStore(SNAPSHOT_ENTRIES, config.slidingWindow);
     const eos = new Set(config.eosTokenIds);
     if (tokenizer.eosTokenId !== null) eos.add(tokenizer.eosTokenId);
     const info: LoadedModelInfo = {
@@ -74,9 +93,13 @@ export async function loadModel(packageDir: string, options: LoadOptions): Promi
       tokenizer,
       layout: cacheLayout(config, cacheDtype),
       metaCache,
-      snapshots: new SnapshotStore(SNAPSHOT_ENTRIES, config.slidingWindow),
+      snapshots,
       eosTokenIds: eos,
-      release: () => forward.release(),
+      release: () => {
+        snapshots.clear();
+        metaCache.release();
+        return forward.release();
+      },
     });
   } catch (caught) {
     return err(toAppError(caught, 'MODEL_INVALID'));

@@ -18,6 +18,8 @@ export interface RuntimePackage {
   readonly cacheDtype: CacheDtype;
   readonly config: HymbaConfig;
   readonly modelPath: string;
+  /** The graph cuts sliding caches itself (manifest.graph.slidingCacheTrimmed), so caches may stay on a GPU. */
+  readonly slidingCacheTrimmed: boolean;
 }
 
 const KINDS: readonly ModelKind[] = ['base', 'instruct'];
@@ -64,6 +66,7 @@ export async function readRuntimePackage(dirIn: string): Promise<Result<RuntimeP
       cacheDtype: pick(manifest.cacheDtype, CACHE_DTYPES, 'float32'),
       config: config.value,
       modelPath,
+      slidingCacheTrimmed: (manifest.graph as { slidingCacheTrimmed?: unknown } | undefined)?.slidingCacheTrimmed === true,
     });
   } catch (caught) {
     return err(toAppError(caught, 'MODEL_INVALID'));

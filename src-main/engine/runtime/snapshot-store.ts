@@ -2,7 +2,9 @@
  * Cache snapshots at turn boundaries, keyed by the token prefix they have consumed (meta excluded), with the
  * logits of their last position. Regenerating the last reply finds the snapshot after its prompt and needs no
  * prefill at all; editing the last user message or continuing a conversation resumes from the longest stored
- * prefix and prefills only the rest. Least recently used snapshots are evicted beyond `maxEntries`.
+ * prefix and prefills only the rest. Least recently used snapshots are evicted beyond `maxEntries`. Each entry
+ * holds its own fork, released when it is replaced, evicted or cleared; a `longestPrefix` result stays owned
+ * by the store (fork it to use it).
  */
 import type { HybridCache } from './hybrid-cache.ts';
 
@@ -24,9 +26,11 @@ export class SnapshotStore {
 
   /** Stores a fork of `cache`; replaces an entry with the same tokens. */
   put(tokens: readonly number[], cache: HybridCache, logits: Float32Array): void {
+    const stored = { tokens: [...tokens], cache: cache.fork(), logits };
+    for (const replaced of this.entries.filter((s) => sameTokens(s.tokens, tokens))) replaced.cache.release();
     this.entries = this.entries.filter((s) => !sameTokens(s.tokens, tokens));
-    this.entries.push({ tokens: [...tokens], cache: cache.fork(), logits });
-    while (this.entries.length > this.maxEntries) this.entries.shift();
+    this.entries.push(stored);
+    while (this.entries.length > this.maxEntries) this.entries.shift()?.cache.release();
   }
 
   /** The usable snapshot with the longest token prefix of `ids`, marked as recently used. */
@@ -48,7 +52,9 @@ export class SnapshotStore {
     return this.entries.length;
   }
 
+  /** Drops every snapshot and lets go of its cache. */
   clear(): void {
+    for (const snapshot of this.entries) snapshot.cache.release();
     this.entries = [];
   }
 }

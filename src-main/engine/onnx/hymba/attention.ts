@@ -27,11 +27,30 @@ function splitHeads(scope: Scope, x: string, heads: number, dim: number): string
   return scope.op('transpose', 'Transpose', [r], { perm: [0, 2, 1, 3] });
 }
 
+/**
+ * A sliding cache as it is kept between calls: its first M entries and at most the last W of the rest
+ * ([1, H_kv, L, d] → [1, H_kv, min(L, M) + min(max(L − M, 0), W), d]). Slice clamps out-of-range bounds, so
+ * short caches (the meta prefix, early prompts) pass through whole. This call's attention still reads the
+ * untrimmed present (its queries may need up to W + T − 1 entries back).
+ */
+function keepMetaAndWindow(ctx: BuildContext, scope: Scope, present: string): string {
+  const M = ctx.config.numMetaTokens;
+  const W = ctx.config.slidingWindow;
+  const axis = scope.int64([2]);
+  const end = scope.int64([Number.MAX_SAFE_INTEGER]);
+  const meta = scope.op('meta', 'Slice', [present, scope.int64([0]), scope.int64([M]), axis]);
+  const rest = scope.op('rest', 'Slice', [present, scope.int64([M]), end, axis]);
+  const recent = scope.op('recent', 'Slice', [rest, scope.int64([-W]), end, axis]);
+  return scope.op('kept', 'Concat', [meta, recent], { axis: 2 });
+}
+
 /*
  * k [1,T,H_kv·d_qk] ─ heads ─ RoPE ─┐
- * past_key (cache type) ────────────┴─ Concat(axis 2) ─ present_key (output) ─ float32 ─ keys
+ * past_key (cache type) ────────────┴─ Concat(axis 2) ─┬─ [sliding: meta + last W] ─ present_key (output)
+ *                                                       └─ float32 ─ keys
  * v [1,T,H_kv·d_v]  ─ heads ────────┐
- * past_value ───────────────────────┴─ Concat(axis 2) ─ present_value (output) ─ float32 ─ values
+ * past_value ───────────────────────┴─ Concat(axis 2) ─┬─ [sliding: meta + last W] ─ present_value (output)
+ *                                                       └─ float32 ─ values
  * mask from past_key's length and the layer's attention kind
  */
 export function ownKv(ctx: BuildContext, cache: CacheIo, scope: Scope, layer: LayerSpec, k: string, v: string): SharedKv {
@@ -42,8 +61,9 @@ export function ownKv(ctx: BuildContext, cache: CacheIo, scope: Scope, layer: La
   const pastKey = pastName('key', i);
   const presentKey = scope.op('present_key', 'Concat', [pastKey, cache.toCache(scope.at('k_cache'), kHeads)], { axis: 2 });
   const presentValue = scope.op('present_value', 'Concat', [pastName('value', i), cache.toCache(scope.at('v_cache'), vHeads)], { axis: 2 });
-  cache.setPresent(presentName('key', i), presentKey);
-  cache.setPresent(presentName('value', i), presentValue);
+  const windowed = layer.attention === 'sliding';
+  cache.setPresent(presentName('key', i), windowed ? keepMetaAndWindow(ctx, scope.at('key_kept'), presentKey) : presentKey);
+  cache.setPresent(presentName('value', i), windowed ? keepMetaAndWindow(ctx, scope.at('value_kept'), presentValue) : presentValue);
   return {
     keys: cache.fromCache(scope.at('keys'), presentKey),
     values: cache.fromCache(scope.at('values'), presentValue),
