@@ -18,6 +18,8 @@ export interface BenchOptions {
   readonly allowCpuFallback: boolean;
   /** Use this read bandwidth (GB/s) instead of probing the CPU's (GPU runs pass the GPU's). */
   readonly bandwidthGBps: number | null;
+  /** Timed decode steps per measurement instead of the plan's (Hymba and Llama). */
+  readonly decodeSteps: number | null;
   /** The exact command line, recorded in the results. */
   readonly command: string;
 }

@@ -27,7 +27,8 @@ const better = (a: BandwidthResult, b: BandwidthResult): BandwidthResult => (b.r
 
 export async function runBench(options: BenchOptions, log: (line: string) => void): Promise<string[]> {
   const startedAt = new Date();
-  const plan = options.quick ? QUICK_PLAN : FULL_PLAN;
+  const basePlan = options.quick ? QUICK_PLAN : FULL_PLAN;
+  const plan = options.decodeSteps ? { ...basePlan, decodeSteps: options.decodeSteps, llamaDecodeSteps: options.decodeSteps } : basePlan;
   const machine = describeMachine();
   const threads = options.threads || machine.logicalCores;
   log(`${options.quick ? 'quick' : 'full'} run on ${machine.cpuModel} (${machine.logicalCores} cores, load ${machine.loadAverageStart.join('/')})`);

@@ -10,7 +10,7 @@ import { intFlag, parseCliArgs } from '../args.ts';
 import type { CliCommand } from '../cli-command.ts';
 
 const USAGE = `Usage: hymba bench [--quick] [--out bench/results] [--device cpu|webgpu|cuda|auto] [--threads N] [--work bench/work] [--formats int4[,fp16]] [--no-llama]
-                   [--source <hf-files-dir>] [--allow-cpu-fallback] [--bandwidth-gbps N]
+                   [--source <hf-files-dir>] [--allow-cpu-fallback] [--bandwidth-gbps N] [--decode-steps N]
 
 Synthesises the real Hymba-1.5B layout (config + tokenizer from ../shared/fixtures/hymba-1.5b-files) with
 random weights into the work folder (git-ignored, reused between runs), converts it, and measures prefill,
@@ -25,8 +25,9 @@ memory-bandwidth roofline and a Llama-3.2-3B-shaped baseline.
   --formats  packages to convert; the first measured is int4 when listed (default int4)
   --no-llama skip the Llama baseline
   --source   folder with the real config.json + tokenizer (default ../shared/fixtures/hymba-1.5b-files)
-  --allow-cpu-fallback  let GPU sessions run nodes their provider lacks on the CPU (the engine forbids it)
-  --bandwidth-gbps      use this memory bandwidth for the rooflines instead of probing the CPU (GPU runs: the GPU's)`;
+  --allow-cpu-fallback  let GPU sessions run nodes their provider lacks on the CPU (the engine allows it on WebGPU only)
+  --bandwidth-gbps      use this memory bandwidth for the rooflines instead of probing the CPU (GPU runs: the GPU's)
+  --decode-steps        timed decode steps per measurement, Hymba and Llama (default: the plan's; GPU runs want more)`;
 
 const FLAGS = {
   quick: { type: 'boolean' },
@@ -39,6 +40,7 @@ const FLAGS = {
   source: { type: 'string' },
   'allow-cpu-fallback': { type: 'boolean' },
   'bandwidth-gbps': { type: 'string' },
+  'decode-steps': { type: 'string' },
 } as const;
 
 const DEVICES: readonly DevicePreference[] = ['auto', 'cpu', 'webgpu', 'cuda', 'dml', 'coreml'];
@@ -58,6 +60,8 @@ async function run(args: string[]): Promise<number> {
   if (!DEVICES.includes(device)) return fail(`--device must be one of ${DEVICES.join(', ')}`);
   const threads = intFlag(values.threads, 'threads', 1);
   if (typeof threads === 'string') return fail(threads);
+  const decodeSteps = intFlag(values['decode-steps'], 'decode-steps', 1);
+  if (typeof decodeSteps === 'string') return fail(decodeSteps);
   const bandwidth = values['bandwidth-gbps'] === undefined ? null : Number(values['bandwidth-gbps']);
   if (bandwidth !== null && !(bandwidth > 0)) return fail('--bandwidth-gbps must be a positive number');
   const formats = String(values.formats).split(',') as WeightFormat[];
@@ -75,6 +79,7 @@ async function run(args: string[]): Promise<number> {
         sourceDir: typeof values.source === 'string' ? resolve(values.source) : SOURCE_FILES_DIR,
         allowCpuFallback: values['allow-cpu-fallback'] === true,
         bandwidthGBps: bandwidth,
+        decodeSteps: decodeSteps ?? null,
         command: `hymba bench ${args.join(' ')}`.trim(),
       },
       (line) => console.log(`[${new Date().toISOString().slice(11, 19)}] ${line}`),
