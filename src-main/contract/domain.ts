@@ -17,7 +17,28 @@ export interface ChatMessage {
 /** What to generate from: a chat (Instruct models, chat template) or a plain completion (Base models). */
 export type GenerationInput =
   | { readonly mode: 'chat'; readonly messages: readonly ChatMessage[] }
-  | { readonly mode: 'completion'; readonly prompt: string };
+  | {
+      readonly mode: 'completion';
+      readonly prompt: string;
+      /**
+       * How `prompt` was assembled from a conversation (Base models): `transcriptPrompt(transcript)`. With it,
+       * the oldest turns are dropped when the conversation outgrows the context, as chat messages are;
+       * without it (API completions) an over-long prompt is refused.
+       */
+      readonly transcript?: CompletionTranscript;
+    };
+
+/** A Base-model conversation as text: a head that is always kept (the system prompt, may be empty) and its turns. */
+export interface CompletionTranscript {
+  readonly head: string;
+  readonly turns: readonly string[];
+}
+
+/** The completion prompt of a transcript: the head (when not blank) and the turns, separated by blank lines. */
+export function transcriptPrompt(transcript: CompletionTranscript): string {
+  const head = transcript.head.trim();
+  return [...(head ? [head] : []), ...transcript.turns].join('\n\n');
+}
 
 export interface SamplingParams {
   /** 0 means greedy. */

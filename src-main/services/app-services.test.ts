@@ -201,3 +201,32 @@ test('a small budget drops the oldest turns and marks them; the draft count sees
   const gauge = value(await services.api.chat.countDraftTokens({ conversationId: conversation.id, draft: paragraph(9) }));
   assert.equal(gauge.wouldDrop, true);
 });
+
+test('a Base-model conversation that outgrows the budget drops its oldest messages too, instead of failing', async () => {
+  const baseId = value(await services.api.models.listModels()).find((m) => m.kind === 'base')!.id;
+  const ready = (modelId: string) => next<ActiveModelState>(services.api.models.onDidChangeModels, (s) => s.status === 'ready' && s.modelId === modelId);
+  let changed = ready(baseId);
+  assert.equal(value(await services.api.models.setActiveModel({ modelId: baseId })).mode, 'completion');
+  await changed;
+  value(services.settings.update({ memoryBudgetBytes: 2 ** 20 }));
+  const conversation = value(await services.api.chat.createConversation({ title: 'Long story' }));
+  const part = (n: number) => `Part ${n}: ${'the river ran on past the mill and the town '.repeat(40)}`;
+  let dropped: readonly string[] | null = null;
+  const stopDrops = services.api.chat.onDidDropContext((event) => (dropped = event.droppedMessageIds));
+  for (let i = 1; i <= 5 && dropped === null; i++) {
+    const ended = Promise.race([
+      next<GenerationFinishedEvent>(services.api.chat.onDidFinishGeneration).then((e) => e.message.status),
+      next<GenerationFailedEvent>(services.api.chat.onDidFailGeneration).then((e) => `failed: ${e.error.code}`),
+    ]);
+    value(await services.api.chat.sendMessage({ conversationId: conversation.id, content: part(i) }));
+    assert.equal(await ended, 'complete');
+  }
+  stopDrops();
+  assert.ok(dropped, 'the conversation outgrew the budget');
+  await services.chat.settle();
+  const messages = value(await services.api.chat.getConversation({ conversationId: conversation.id })).messages;
+  assert.equal(messages[0]?.id, (dropped as readonly string[])[0], 'the oldest message is the first dropped');
+  changed = ready(instructId);
+  value(await services.api.models.setActiveModel({ modelId: instructId }));
+  await changed;
+});

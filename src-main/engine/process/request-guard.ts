@@ -10,7 +10,11 @@ const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
 
 function validInput(input: unknown): boolean {
   if (!isObject(input)) return false;
-  if (input.mode === 'completion') return typeof input.prompt === 'string';
+  if (input.mode === 'completion') {
+    const t = input.transcript;
+    const validTranscript = t === undefined || (isObject(t) && typeof t.head === 'string' && Array.isArray(t.turns) && t.turns.every((x) => typeof x === 'string'));
+    return typeof input.prompt === 'string' && validTranscript;
+  }
   if (input.mode === 'chat') {
     return Array.isArray(input.messages) && input.messages.every((m) => isObject(m) && ['system', 'user', 'assistant'].includes(m.role as string) && typeof m.content === 'string');
   }

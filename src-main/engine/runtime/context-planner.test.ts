@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as ort from 'onnxruntime-node';
-import type { ChatMessage, GenerationInput } from '../../contract/domain.ts';
+import { transcriptPrompt, type ChatMessage, type GenerationInput } from '../../contract/domain.ts';
 import { parseHymbaConfig } from '../config/hymba-config.ts';
 import { cacheBytesAt, cacheLayout } from './cache-layout.ts';
 import { dropOldestTurn, planPrompt } from './context-planner.ts';
@@ -47,6 +47,29 @@ test('a conversation that outgrows the budget drops its oldest turns and reports
   assert.equal(kept[0]?.content, words(5));
   assert.equal(kept.at(-1)?.content, words(4));
   assert.equal(plan.value.maxPositions, 60 + config.numMetaTokens);
+});
+
+test('a Base-model conversation drops its oldest turns to fit, keeping the head and the last turn; a bare completion does not', () => {
+  const budget = cacheBytesAt(layout, 60).total;
+  const transcript = { head: words(5), turns: Array.from({ length: 8 }, (_, i) => words(6 + i)) };
+  const input: GenerationInput = { mode: 'completion', prompt: transcriptPrompt(transcript), transcript };
+  assert.ok(encode(input).length + 16 > 60, 'the whole conversation must not fit');
+  const plan = planPrompt(input, encode, layout, budget, 16);
+  assert.ok(plan.ok);
+  assert.ok(plan.value.ids.length + 16 <= 60);
+  assert.ok(plan.value.drop && plan.value.drop.droppedMessages > 0);
+  const kept = plan.value.input.mode === 'completion' ? plan.value.input.transcript : undefined;
+  assert.ok(kept);
+  assert.equal(kept.head, transcript.head);
+  assert.deepEqual(kept.turns, transcript.turns.slice(plan.value.drop.droppedMessages));
+  assert.equal(plan.value.input.mode === 'completion' && plan.value.input.prompt, transcriptPrompt(kept));
+  assert.deepEqual(plan.value.ids, encode(plan.value.input));
+
+  const bare = planPrompt({ mode: 'completion', prompt: input.prompt }, encode, layout, budget, 16);
+  assert.equal(!bare.ok && bare.error.code, 'PROMPT_TOO_LONG');
+  const lastTurnTooLong = { head: '', turns: [words(3), words(70)] };
+  const refused = planPrompt({ mode: 'completion', prompt: transcriptPrompt(lastTurnTooLong), transcript: lastTurnTooLong }, encode, layout, budget, 16);
+  assert.equal(!refused.ok && refused.error.code, 'PROMPT_TOO_LONG');
 });
 
 test('prompts that can never fit and budgets below the fixed part are refused', () => {

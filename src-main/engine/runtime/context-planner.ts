@@ -7,11 +7,13 @@
  *    are paid first). If not even those fit: BUDGET_TOO_SMALL.
  * 2. A request wants room for its prompt plus a reply reserve of min(maxTokens, T_max / 2) tokens.
  * 3. Chat: while that does not fit, the oldest turn (a user message and the assistant replies after it) is
- *    dropped; system messages and the last user message are always kept. Every drop is reported.
- * 4. If the kept prompt still leaves no room for a single reply token (or a completion prompt is longer
+ *    dropped; system messages and the last user message are always kept. A Base-model conversation (a
+ *    completion with its transcript) drops its oldest turns the same way, keeping the head and the last turn.
+ *    Every drop is reported.
+ * 4. If the kept prompt still leaves no room for a single reply token (or a bare completion prompt is longer
  *    than T_max): PROMPT_TOO_LONG. Otherwise generation runs and stops with 'length' at T_max.
  */
-import type { ChatMessage, ContextDrop, GenerationInput } from '../../contract/domain.ts';
+import { transcriptPrompt, type ChatMessage, type ContextDrop, type GenerationInput } from '../../contract/domain.ts';
 import { appError, err, ok, type Result } from '../../contract/errors.ts';
 import { cacheBytesAt, maxTokensForBudget, type CacheLayout } from './cache-layout.ts';
 
@@ -55,18 +57,19 @@ export function planPrompt(
     err(appError('PROMPT_TOO_LONG', `the prompt needs ${tokens} tokens, but the cache budget of ${budgetBytes} B holds at most ${maxContext - 1} prompt tokens plus one reply token`, { promptTokens: tokens, maxContextTokens: maxContext }));
 
   let ids = encode(input);
-  if (input.mode === 'completion' || ids.length + reserve <= maxContext) {
+  const droppable = input.mode === 'chat' || input.transcript !== undefined;
+  if (!droppable || ids.length + reserve <= maxContext) {
     return ids.length + 1 <= maxContext ? ok({ ids, input, drop: null, maxPositions }) : tooLong(ids.length);
   }
   const originalTokens = ids.length;
-  let messages = [...input.messages];
+  let kept = input;
   let dropped = 0;
   while (ids.length + reserve > maxContext) {
-    const next = dropOldestTurn(messages);
+    const next = withoutOldestTurn(kept);
     if (!next) break;
-    dropped += messages.length - next.length;
-    messages = next;
-    ids = encode({ mode: 'chat', messages });
+    dropped += next.droppedMessages;
+    kept = next.input;
+    ids = encode(kept);
   }
   if (ids.length + 1 > maxContext) return tooLong(ids.length);
   const drop: ContextDrop | null =
@@ -77,7 +80,19 @@ export function planPrompt(
           droppedTokens: originalTokens - ids.length,
           reason: `conversation of ${originalTokens} tokens plus a ${reserve}-token reply exceeds the ${maxContext}-token context the cache budget allows; dropped the oldest ${dropped} message(s), kept the system prompt`,
         };
-  return ok({ ids, input: { mode: 'chat', messages }, drop, maxPositions });
+  return ok({ ids, input: kept, drop, maxPositions });
+}
+
+/** The input without its oldest droppable turn (chat messages or transcript turns), or null when none can go. */
+function withoutOldestTurn(input: GenerationInput): { input: GenerationInput; droppedMessages: number } | null {
+  if (input.mode === 'chat') {
+    const next = dropOldestTurn(input.messages);
+    return next ? { input: { mode: 'chat', messages: next }, droppedMessages: input.messages.length - next.length } : null;
+  }
+  const transcript = input.transcript;
+  if (!transcript || transcript.turns.length <= 1) return null;
+  const shorter = { head: transcript.head, turns: transcript.turns.slice(1) };
+  return { input: { mode: 'completion', prompt: transcriptPrompt(shorter), transcript: shorter }, droppedMessages: 1 };
 }
 
 /**

@@ -1,10 +1,11 @@
 /**
  * Turns a conversation into engine input. Instruct models get the chat messages (the engine applies the
  * model's chat template); Base models get a plain-text completion prompt: the system prompt, then the
- * earlier turns as plain paragraphs, ending with the text to continue.
+ * earlier turns as plain paragraphs, ending with the text to continue (with its transcript, so the engine can
+ * drop the oldest turns when the conversation outgrows the context).
  */
 import type { Conversation, ConversationMode, StoredMessage } from '../../contract/api-types.ts';
-import type { ChatMessage, GenerationInput, ModelKind } from '../../contract/domain.ts';
+import { transcriptPrompt, type ChatMessage, type GenerationInput, type ModelKind } from '../../contract/domain.ts';
 
 export function modeForKind(kind: ModelKind): ConversationMode {
   return kind === 'instruct' ? 'chat' : 'completion';
@@ -26,8 +27,6 @@ export function buildGenerationInput(conversation: Conversation, history: readon
     for (const m of turns) messages.push({ role: m.role, content: m.content });
     return { mode: 'chat', messages };
   }
-  const parts: string[] = [];
-  if (conversation.systemPrompt.trim()) parts.push(conversation.systemPrompt.trim());
-  for (const m of turns) parts.push(m.content);
-  return { mode: 'completion', prompt: parts.join('\n\n') };
+  const transcript = { head: conversation.systemPrompt, turns: turns.map((m) => m.content) };
+  return { mode: 'completion', prompt: transcriptPrompt(transcript), transcript };
 }
