@@ -107,29 +107,42 @@ export const int4ZeroPointBytes = (blocks: number): number => Math.ceil(blocks /
 /** Range shrink factors tried per block: clipping the extremes can lower the block's squared error. */
 const SHRINK = [1, 0.95, 0.9, 0.85, 0.8, 0.75];
 
-const quantizeNibble = (v: number, inverse: number, zp: number): number => Math.max(0, Math.min(15, Math.round(v * inverse) + zp));
+/** round(v · inverse) + zp clamped to [0, 15] (Math.round's half-up rounding). */
+function quantizeNibble(v: number, inverse: number, zp: number): number {
+  const q = Math.floor(v * inverse + 0.5) + zp;
+  return q < 0 ? 0 : q > 15 ? 15 : q;
+}
 
-/** The scale and zero point with the least squared round-trip error over one block's values. */
-function bestRange(values: Float32Array, start: number, count: number, min: number, max: number): { scale: number; zp: number } {
-  let best = { scale: 0, zp: 8 };
+/** bestRange's result (module scratch: the quantizer runs once per block, so no object per call). */
+let bestScale = 0;
+let bestZeroPoint = 8;
+
+/** Sets bestScale/bestZeroPoint to the scale and zero point with the least squared round-trip error over one block. */
+function bestRange(block: Float64Array, count: number, min: number, max: number): void {
+  bestScale = 0;
+  bestZeroPoint = 8;
   let bestError = Infinity;
-  for (const shrink of SHRINK) {
+  for (let s = 0; s < SHRINK.length; s++) {
+    const shrink = SHRINK[s]!;
     const scale = Math.fround(((max - min) * shrink) / 15);
-    if (scale === 0) return best;
+    if (scale === 0) return;
     const inverse = 1 / scale;
-    const zp = Math.max(0, Math.min(15, Math.round(-min * shrink * inverse)));
+    const zpRaw = Math.floor(-min * shrink * inverse + 0.5);
+    const zp = zpRaw < 0 ? 0 : zpRaw > 15 ? 15 : zpRaw;
     let error = 0;
     for (let j = 0; j < count; j++) {
-      const v = values[start + j]!;
-      const d = (quantizeNibble(v, inverse, zp) - zp) * scale - v;
+      const v = block[j]!;
+      let q = Math.floor(v * inverse + 0.5) + zp;
+      q = q < 0 ? 0 : q > 15 ? 15 : q;
+      const d = (q - zp) * scale - v;
       error += d * d;
     }
     if (error < bestError) {
       bestError = error;
-      best = { scale, zp };
+      bestScale = scale;
+      bestZeroPoint = zp;
     }
   }
-  return best;
 }
 
 /** Quantizes W [rows, cols] (row = output, quantized along cols) to asymmetric int4 blocks of 32. */
@@ -141,6 +154,7 @@ export function quantizeInt4(values: Float32Array, rows: number, cols: number): 
   const scales = new Float32Array(rows * blocks);
   const zeroPoints = new Uint8Array(rows * zpBytes);
   const q = new Uint8Array(INT4_BLOCK);
+  const block = new Float64Array(INT4_BLOCK);
   for (let r = 0; r < rows; r++) {
     for (let b = 0; b < blocks; b++) {
       const start = r * cols + b * INT4_BLOCK;
@@ -149,13 +163,16 @@ export function quantizeInt4(values: Float32Array, rows: number, cols: number): 
       let max = 0;
       for (let j = 0; j < count; j++) {
         const v = values[start + j]!;
+        block[j] = v;
         if (v < min) min = v;
         if (v > max) max = v;
       }
-      const { scale, zp } = bestRange(values, start, count, min, max);
+      bestRange(block, count, min, max);
+      const scale = bestScale;
+      const zp = bestZeroPoint;
       const inverse = scale === 0 ? 0 : 1 / scale;
       q.fill(zp);
-      for (let j = 0; j < count; j++) q[j] = quantizeNibble(values[start + j]!, inverse, zp);
+      for (let j = 0; j < count; j++) q[j] = quantizeNibble(block[j]!, inverse, zp);
       scales[r * blocks + b] = scale;
       const zpAt = r * zpBytes + (b >> 1);
       zeroPoints[zpAt] = zeroPoints[zpAt]! | (b & 1 ? zp << 4 : zp);
