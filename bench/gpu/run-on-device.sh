@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The GPU benchmark, run on the device machine (NVIDIA H200, no Node, no network) from the repo root, with
 # .carry/gpu (bench/gpu/prepare-carry.sh) and .gl (Vulkan loader debs) carried. Device command:
-#   bash bench/gpu/run-on-device.sh            (carry: [".carry/gpu", ".gl"]; BUDGET_S=seconds, default 420)
+#   bash bench/gpu/run-on-device.sh            (carry: [".carry/gpu", ".gl"]; BUDGET_S=seconds, default 420;
+#                                               SKIP_TORCH=1 leaves out the PyTorch reference)
 # Steps, inside one time budget:
 #   1. Vulkan loader, Node + node_modules, GPU copy bandwidth (PyTorch).
 #   2. In the background on the GPU while the CPU builds the workspace: the PyTorch batch-1 decode reference
@@ -40,14 +41,17 @@ for _ in range(20): y.copy_(x)
 torch.cuda.synchronize();print(round(2*20*2**30/(time.perf_counter()-t)/1e9))")
 echo "GPU copy bandwidth (read + write): ${gbps} GB/s after $(elapsed) s"
 
-PYTHONUNBUFFERED=1 timeout 120 python3 bench/gpu/torch_hymba_decode.py --config /tmp/hymba-1.5b-files/config.json \
-  --out "$results/torch-reference.json" --contexts 512,4096,8192 --steps 32 > "$results/torch.log" 2>&1 &
-torch_pid=$!
+torch_pid=
+if [[ -z "${SKIP_TORCH:-}" ]]; then
+  PYTHONUNBUFFERED=1 timeout 120 python3 bench/gpu/torch_hymba_decode.py --config /tmp/hymba-1.5b-files/config.json \
+    --out "$results/torch-reference.json" --contexts 512,4096,8192 --steps 32 > "$results/torch.log" 2>&1 &
+  torch_pid=$!
+fi
 
-timeout $(( $(left) - 100 )) node bin/hymba.mjs bench --quick --device webgpu --decode-steps 32 --threads 16 \
+timeout $(( $(left) - 60 )) node bin/hymba.mjs bench --quick --device webgpu --decode-steps 32 --threads 16 \
   --work /tmp/hymba-bench-work --source /tmp/hymba-1.5b-files --bandwidth-gbps "$gbps" --out "$results/bench" \
   || echo "bench stopped (time limit or error) after $(elapsed) s"
-wait "$torch_pid"; echo "torch reference exit $? (log below)"; cat "$results/torch.log"
+if [[ -n "$torch_pid" ]]; then wait "$torch_pid"; echo "torch reference exit $? (log below)"; cat "$results/torch.log"; fi
 
 package=/tmp/hymba-bench-work/packages/hymba-1.5b-int4
 if [[ -f "$package/manifest.json" ]] && (( $(left) > 30 )); then

@@ -15,9 +15,13 @@
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { synthCheckpoint } from '../checkpoint/synth-checkpoint.ts';
+import { parseHymbaConfig } from '../config/hymba-config.ts';
+import { sharesMatMulLayout } from '../onnx/hymba/embedding.ts';
 import { dequantizeInt4, quantizeInt4 } from '../onnx/weight-encoding.ts';
+import { HF_FILES_DIR, tinyConfig } from '../runtime/test-package.ts';
 import type { ConvertedPackage } from '../package/convert.ts';
 import { measureWeightAccuracy } from './weight-accuracy.ts';
 import { convertOrThrow, FIXTURE_DIR, packageModel, temporaryFolder, transformingOpener } from './test-support.ts';
@@ -47,6 +51,23 @@ test('int4 graph (accuracy_level 0) equals a float32 graph over the dequantized 
   const result = await measureWeightAccuracy(fp32.config, packageModel(dequantized), packageModel(int4), sequences, 'hymba-ref-a');
   assert.ok(result.maxAbsLogitDiff <= 1e-4, `int4 vs dequantized fp32: ${result.maxAbsLogitDiff}`);
   assert.equal(result.top1Agreement, 1);
+});
+
+test('int4 with an odd number of blocks per embedding row (the per-block zero-point lookup) is exact too', async () => {
+  const hidden = 96; // 3 blocks of 32
+  assert.equal(sharesMatMulLayout(hidden), false);
+  const configDir = join(work.dir, 'odd-config');
+  mkdirSync(configDir);
+  writeFileSync(join(configDir, 'config.json'), JSON.stringify({ ...tinyConfig({ layers: 3, hidden }), torch_dtype: 'float32' }));
+  for (const name of ['tokenizer.json', 'tokenizer_config.json']) copyFileSync(join(HF_FILES_DIR, name), join(configDir, name));
+  const checkpoint = await synthCheckpoint({ configPath: join(configDir, 'config.json'), outDir: join(work.dir, 'odd-checkpoint'), dtype: 'F32', seed: 3 });
+  assert.ok(checkpoint.ok);
+  const int4 = await convertOrThrow(checkpoint.value.dir, join(work.dir, 'odd-int4'), { dtype: 'int4', int4AccuracyLevel: 0, cacheDtype: 'float32' });
+  const dequantized = await convertOrThrow(checkpoint.value.dir, join(work.dir, 'odd-dequantized'), { dtype: 'fp32', open: transformingOpener(int4RoundTrip) });
+  const parsed = parseHymbaConfig(JSON.parse(readFileSync(join(configDir, 'config.json'), 'utf8')));
+  assert.ok(parsed.ok);
+  const result = await measureWeightAccuracy(parsed.value, packageModel(dequantized), packageModel(int4), [[1, 500, 9000, 31000, 77, 4242, 12]], 'odd blocks');
+  assert.ok(result.maxAbsLogitDiff <= 1e-4, `int4 vs dequantized fp32: ${result.maxAbsLogitDiff}`);
 });
 
 test('fp16 weights and cache: max |Δlogit| <= 0.03 and top-1 agreement >= 98 % against fp32', async () => {

@@ -11,10 +11,21 @@ import type { BuildContext } from './context.ts';
 export const EMBEDDING = 'model.embed_tokens.weight';
 export const META_TOKENS = 'model.memory_tokens';
 
-/** The embedding table as the head needs it: float tensor name, or int4 bytes, scales and zero points. */
+/**
+ * The embedding table as the head needs it: float tensor name, or int4 bytes, scales and zero points
+ * (MatMulNBits' layout). `gatherZeroPoints` exists only where the lookup cannot read those zero points
+ * directly (see `lookup`).
+ */
 export type EmbeddingTable =
   | { readonly kind: 'float'; readonly table: string }
-  | ({ readonly kind: 'int4'; readonly gatherZeroPoints: string } & Int4Weights);
+  | ({ readonly kind: 'int4'; readonly gatherZeroPoints?: string } & Int4Weights);
+
+/**
+ * Whether GatherBlockQuantized can read MatMulNBits' tensors as they are: bytes viewed as [V, d/2], scales
+ * [V, blocks], packed zero points [V, blocks/2]. That needs whole blocks and an even block count; it is the
+ * only layout the WebGPU kernel accepts (its zero points must have the scales' shape once unpacked).
+ */
+export const sharesMatMulLayout = (d: number): boolean => d % INT4_BLOCK === 0 && (d / INT4_BLOCK) % 2 === 0;
 
 /** Declares the tied embedding table [V, d] in the package format. */
 export function embeddingTable(ctx: BuildContext): EmbeddingTable {
@@ -22,7 +33,8 @@ export function embeddingTable(ctx: BuildContext): EmbeddingTable {
   const { weights } = ctx;
   const read = () => weights.read(EMBEDDING);
   if (weights.options.format === 'int4') {
-    return { kind: 'int4', ...weights.int4Table({ name: 'model.embed_tokens', rows: V, cols: d, read }) };
+    const source = { name: 'model.embed_tokens', rows: V, cols: d, read };
+    return { kind: 'int4', ...(sharesMatMulLayout(d) ? weights.int4Matrix(source) : weights.int4Table(source)) };
   }
   if (weights.options.format === 'fp16') {
     return { kind: 'float', table: weights.float16(EMBEDDING, [V, d], read) };
@@ -55,8 +67,15 @@ function lookup(ctx: BuildContext, scope: Scope, ids: string, table: EmbeddingTa
     const rows = scope.op('Gather', 'Gather', [table.table, ids], { axis: 0 });
     return ctx.weights.options.format === 'fp16' ? scope.op('to_float', 'Cast', [rows], { to: 1 }) : rows;
   }
-  // GatherBlockQuantized over the MatMulNBits bytes [V, blocks, 16]: rows come out as [1, T, blocks, 32]
-  // (padded when d % 32 != 0).
+  if (sharesMatMulLayout(d)) {
+    // GatherBlockQuantized over MatMulNBits' own tensors: bytes [V, blocks, 16] viewed as [V, d/2] (4-bit
+    // along the last axis), scales [V, blocks], zero points [V, blocks/2]; rows come out as [1, T, d].
+    const bytes = scope.op('bytes_2d', 'Reshape', [table.packed, scope.int64([0, -1])]);
+    return scope.op('GatherBlockQuantized', 'GatherBlockQuantized', [bytes, ids, table.scales, table.zeroPoints], { gather_axis: 0, quantize_axis: 1, block_size: INT4_BLOCK, bits: 4 }, 'com.microsoft');
+  }
+  // Otherwise over the bytes [V, blocks, 16] with one zero point per byte [V, blocks, 1] (CPU kernel):
+  // rows come out as [1, T, blocks, 32] (padded when d % 32 != 0).
+  if (!table.gatherZeroPoints) throw new Error('the int4 embedding table has no per-block zero points');
   const scales3 = scope.op('scales_3d', 'Unsqueeze', [table.scales, scope.int64([2])]);
   const inputs = [table.packed, ids, scales3, table.gatherZeroPoints];
   const blocks = scope.op('GatherBlockQuantized', 'GatherBlockQuantized', inputs, { gather_axis: 0, quantize_axis: 2, block_size: INT4_BLOCK, bits: 4 }, 'com.microsoft');
