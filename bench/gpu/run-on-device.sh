@@ -48,7 +48,7 @@ if [[ -z "${SKIP_TORCH:-}" ]]; then
   torch_pid=$!
 fi
 
-timeout $(( $(left) - 60 )) node bin/hymba.mjs bench --quick --device webgpu --decode-steps 32 --threads 16 \
+timeout $(( $(left) - 60 )) node bin/hymba.mjs bench --quick --device webgpu --decode-steps 32 --threads 16 ${BENCH_FLAGS:-} \
   --work /tmp/hymba-bench-work --source /tmp/hymba-1.5b-files --bandwidth-gbps "$gbps" --out "$results/bench" \
   || echo "bench stopped (time limit or error) after $(elapsed) s"
 if [[ -n "$torch_pid" ]]; then wait "$torch_pid"; echo "torch reference exit $? (log below)"; cat "$results/torch.log"; fi
