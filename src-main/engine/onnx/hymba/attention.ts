@@ -28,20 +28,21 @@ function splitHeads(scope: Scope, x: string, heads: number, dim: number): string
 }
 
 /**
- * A sliding cache as it is kept between calls: its first M entries and at most the last W of the rest
- * ([1, H_kv, L, d] → [1, H_kv, min(L, M) + min(max(L − M, 0), W), d]). Slice clamps out-of-range bounds, so
- * short caches (the meta prefix, early prompts) pass through whole. This call's attention still reads the
- * untrimmed present (its queries may need up to W + T − 1 entries back).
+ * Sequence indices of the entries a sliding cache keeps between calls: its first M and at most the last W of
+ * the rest, [0, min(L, M)) ++ [max(M, L − W), L) for a present of length L. Short caches (the meta prefix,
+ * early prompts) keep everything. Computed once per layer (key and value have the same length); one Gather
+ * then copies each kept entry once. This call's attention still reads the untrimmed present (its queries may
+ * need up to W + T − 1 entries back).
  */
-function keepMetaAndWindow(ctx: BuildContext, scope: Scope, present: string): string {
-  const M = ctx.config.numMetaTokens;
-  const W = ctx.config.slidingWindow;
-  const axis = scope.int64([2]);
-  const end = scope.int64([Number.MAX_SAFE_INTEGER]);
-  const meta = scope.op('meta', 'Slice', [present, scope.int64([0]), scope.int64([M]), axis]);
-  const rest = scope.op('rest', 'Slice', [present, scope.int64([M]), end, axis]);
-  const recent = scope.op('recent', 'Slice', [rest, scope.int64([-W]), end, axis]);
-  return scope.op('kept', 'Concat', [meta, recent], { axis: 2 });
+function slidingKeptIndices(ctx: BuildContext, scope: Scope, present: string): string {
+  const M = scope.int64(ctx.config.numMetaTokens);
+  const length = scope.op('length', 'Gather', [scope.op('shape', 'Shape', [present]), scope.int64(2)], { axis: 0 });
+  const frontEnd = scope.op('front_end', 'Min', [length, M]);
+  const backStart = scope.op('back_start', 'Max', [M, scope.op('window_start', 'Sub', [length, scope.int64(ctx.config.slidingWindow)])]);
+  const one = scope.int64(1);
+  const front = scope.op('front', 'Range', [scope.int64(0), frontEnd, one]);
+  const back = scope.op('back', 'Range', [backStart, length, one]);
+  return scope.op('indices', 'Concat', [front, back], { axis: 0 });
 }
 
 /*
@@ -61,9 +62,10 @@ export function ownKv(ctx: BuildContext, cache: CacheIo, scope: Scope, layer: La
   const pastKey = pastName('key', i);
   const presentKey = scope.op('present_key', 'Concat', [pastKey, cache.toCache(scope.at('k_cache'), kHeads)], { axis: 2 });
   const presentValue = scope.op('present_value', 'Concat', [pastName('value', i), cache.toCache(scope.at('v_cache'), vHeads)], { axis: 2 });
-  const windowed = layer.attention === 'sliding';
-  cache.setPresent(presentName('key', i), windowed ? keepMetaAndWindow(ctx, scope.at('key_kept'), presentKey) : presentKey);
-  cache.setPresent(presentName('value', i), windowed ? keepMetaAndWindow(ctx, scope.at('value_kept'), presentValue) : presentValue);
+  const kept = layer.attention === 'sliding' ? slidingKeptIndices(ctx, scope.at('kept'), presentKey) : null;
+  const keep = (name: string, present: string): string => (kept ? scope.op(`${name}_kept`, 'Gather', [present, kept], { axis: 2 }) : present);
+  cache.setPresent(presentName('key', i), keep('key', presentKey));
+  cache.setPresent(presentName('value', i), keep('value', presentValue));
   return {
     keys: cache.fromCache(scope.at('keys'), presentKey),
     values: cache.fromCache(scope.at('values'), presentValue),
