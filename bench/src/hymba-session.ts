@@ -1,7 +1,7 @@
 /**
  * Opens a converted Hymba package for measurement the way runtime/loaded-model.ts does (same package
  * reader, tokenizer, device chain, session options, HymbaForward, meta prefix and warm-up step), but over
- * a MeasuringRunner so each run's time and untrimmed cache outputs are visible, and optionally with
+ * a MeasuringRunner so each run's time and cache outputs are visible, and optionally with
  * onnxruntime profiling or with caches copied to the host every run (the engine keeps them on a GPU).
  */
 import * as ort from 'onnxruntime-node';

@@ -1,6 +1,6 @@
 /**
  * A GraphRunner (runtime/model-forward.ts) over an onnxruntime session that also measures: time per run,
- * and the bytes of the present_* outputs a run hands back before the runtime trims them (the transient
+ * and the bytes of the present_* outputs a run hands back (the transient
  * cache peak inside one call). GPU-resident outputs are the session's choice (engine session options);
  * their lifetimes belong to HybridCache, as in generation.
  */
@@ -12,7 +12,7 @@ export interface RunRecord {
   /** Positions fed (input_ids length). */
   readonly positions: number;
   readonly ms: number;
-  /** Bytes of all present_* outputs of this run (untrimmed). */
+  /** Bytes of all present_* outputs of this run. */
   readonly presentBytes: number;
 }
 

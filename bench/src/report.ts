@@ -70,7 +70,7 @@ export function markdown(r: BenchResults, files: { json: string; charts: readonl
   lines.push('## Cache (live tensors vs the §7 formula)', '');
   lines.push(...table(['tokens', 'live', 'formula', 'error', 'global KV', 'sliding KV', 'SSM + conv', 'sliding entries', 'source'], r.cache.points.map((p) => [p.tokens, mb(p.live.total), mb(p.formula.total), `${(100 * p.relativeError).toFixed(3)}%`, mb(p.live.globalKv), mb(p.live.slidingKv), mb(p.live.ssm + p.live.conv), p.slidingEntries, p.source])));
   const t = r.cache.transient;
-  lines.push('', `After a ${t.afterPrompt}-token prompt the sliding layers hold ${t.slidingEntries} entries (capacity ${t.slidingCapacity}); live ${mb(t.liveBytes)} vs steady state ${mb(t.steadyBytes)}. Inside one prefill chunk the untrimmed present_* outputs reach ${mb(t.maxInCallPresentBytes)} before the runtime trims them.`, '');
+  lines.push('', `After a ${t.afterPrompt}-token prompt the sliding layers hold ${t.slidingEntries} entries (capacity ${t.slidingCapacity}); live ${mb(t.liveBytes)} vs steady state ${mb(t.steadyBytes)}. The present_* outputs of one prefill chunk peak at ${mb(t.maxInCallPresentBytes)} (sliding layers come out of the graph already cut to meta + W).`, '');
 
   if (r.llama) {
     lines.push('## Llama-3.2-3B-shaped baseline (random int4 weights, same builder core and runtime)', '');
