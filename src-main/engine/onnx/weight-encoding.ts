@@ -104,61 +104,36 @@ export const int4Blocks = (cols: number): number => Math.ceil(cols / INT4_BLOCK)
 /** Bytes per row of packed zero points: two blocks per byte. */
 export const int4ZeroPointBytes = (blocks: number): number => Math.ceil(blocks / 2);
 
-/** Range shrink factors tried per block: clipping the extremes can lower the block's squared error. */
-const SHRINK = [1, 0.95, 0.9, 0.85, 0.8, 0.75];
-
-/** round(v · inverse) + zp clamped to [0, 15] (Math.round's half-up rounding). */
-function quantizeNibble(v: number, inverse: number, zp: number): number {
-  const q = Math.floor(v * inverse + 0.5) + zp;
-  return q < 0 ? 0 : q > 15 ? 15 : q;
+/** The packed parts of an int4 matrix, as the quantization kernel returns them. */
+export interface Int4Parts {
+  readonly packed: Uint8Array;
+  readonly scales: Float32Array;
+  readonly zeroPoints: Uint8Array;
 }
 
-/** bestRange's result (module scratch: the quantizer runs once per block, so no object per call). */
-let bestScale = 0;
-let bestZeroPoint = 8;
-
-/** Sets bestScale/bestZeroPoint to the scale and zero point with the least squared round-trip error over one block. */
-function bestRange(block: Float64Array, count: number, min: number, max: number): void {
-  bestScale = 0;
-  bestZeroPoint = 8;
-  let bestError = Infinity;
-  for (let s = 0; s < SHRINK.length; s++) {
-    const shrink = SHRINK[s]!;
-    const scale = Math.fround(((max - min) * shrink) / 15);
-    if (scale === 0) return;
-    const inverse = 1 / scale;
-    const zpRaw = Math.floor(-min * shrink * inverse + 0.5);
-    const zp = zpRaw < 0 ? 0 : zpRaw > 15 ? 15 : zpRaw;
-    let error = 0;
-    for (let j = 0; j < count; j++) {
-      const v = block[j]!;
-      let q = Math.floor(v * inverse + 0.5) + zp;
-      q = q < 0 ? 0 : q > 15 ? 15 : q;
-      const d = (q - zp) * scale - v;
-      error += d * d;
-    }
-    if (error < bestError) {
-      bestError = error;
-      bestScale = scale;
-      bestZeroPoint = zp;
-    }
-  }
-}
-
-/** Quantizes W [rows, cols] (row = output, quantized along cols) to asymmetric int4 blocks of 32. */
-export function quantizeInt4(values: Float32Array, rows: number, cols: number): Int4Matrix {
-  if (values.length !== rows * cols) throw new Error(`quantizeInt4: ${values.length} values is not ${rows}x${cols}`);
-  const blocks = int4Blocks(cols);
-  const zpBytes = int4ZeroPointBytes(blocks);
-  const packed = new Uint8Array(rows * blocks * (INT4_BLOCK / 2));
+/**
+ * The int4 quantization kernel: W [rows, cols] (row = output, quantized along cols) → asymmetric blocks of 32
+ * (INT4_BLOCK) with a uint8 zero point each; per block, the scale and zero point with the least squared
+ * round-trip error over six range shrink factors (clipping the extremes can lower the error).
+ *
+ * Self-contained on purpose: it refers to nothing outside its own body, so the worker pool
+ * (int4-quantizer.ts) runs this very function's source in worker threads. Keep it free of outer names
+ * and of inner named functions (a test evaluates it in isolation).
+ */
+export function quantizeInt4Kernel(values: Float32Array, rows: number, cols: number): Int4Parts {
+  const BLOCK = 32;
+  const SHRINK = [1, 0.95, 0.9, 0.85, 0.8, 0.75];
+  const blocks = Math.ceil(cols / BLOCK);
+  const zpBytes = Math.ceil(blocks / 2);
+  const packed = new Uint8Array(rows * blocks * (BLOCK / 2));
   const scales = new Float32Array(rows * blocks);
   const zeroPoints = new Uint8Array(rows * zpBytes);
-  const q = new Uint8Array(INT4_BLOCK);
-  const block = new Float64Array(INT4_BLOCK);
+  const q = new Uint8Array(BLOCK);
+  const block = new Float64Array(BLOCK);
   for (let r = 0; r < rows; r++) {
     for (let b = 0; b < blocks; b++) {
-      const start = r * cols + b * INT4_BLOCK;
-      const count = Math.min(INT4_BLOCK, cols - b * INT4_BLOCK);
+      const start = r * cols + b * BLOCK;
+      const count = Math.min(BLOCK, cols - b * BLOCK);
       let min = 0;
       let max = 0;
       for (let j = 0; j < count; j++) {
@@ -167,20 +142,50 @@ export function quantizeInt4(values: Float32Array, rows: number, cols: number): 
         if (v < min) min = v;
         if (v > max) max = v;
       }
-      bestRange(block, count, min, max);
-      const scale = bestScale;
-      const zp = bestZeroPoint;
+      let scale = 0;
+      let zp = 8;
+      let bestError = Infinity;
+      for (let s = 0; s < SHRINK.length; s++) {
+        const shrink = SHRINK[s]!;
+        const candidate = Math.fround(((max - min) * shrink) / 15);
+        if (candidate === 0) break;
+        const inverse = 1 / candidate;
+        const zpRaw = Math.floor(-min * shrink * inverse + 0.5);
+        const candidateZp = zpRaw < 0 ? 0 : zpRaw > 15 ? 15 : zpRaw;
+        let error = 0;
+        for (let j = 0; j < count; j++) {
+          const v = block[j]!;
+          let n = Math.floor(v * inverse + 0.5) + candidateZp; // round half up, as Math.round
+          n = n < 0 ? 0 : n > 15 ? 15 : n;
+          const d = (n - candidateZp) * candidate - v;
+          error += d * d;
+        }
+        if (error < bestError) {
+          bestError = error;
+          scale = candidate;
+          zp = candidateZp;
+        }
+      }
       const inverse = scale === 0 ? 0 : 1 / scale;
       q.fill(zp);
-      for (let j = 0; j < count; j++) q[j] = quantizeNibble(block[j]!, inverse, zp);
+      for (let j = 0; j < count; j++) {
+        const n = Math.floor(block[j]! * inverse + 0.5) + zp;
+        q[j] = n < 0 ? 0 : n > 15 ? 15 : n;
+      }
       scales[r * blocks + b] = scale;
       const zpAt = r * zpBytes + (b >> 1);
       zeroPoints[zpAt] = zeroPoints[zpAt]! | (b & 1 ? zp << 4 : zp);
-      const out = (r * blocks + b) * (INT4_BLOCK / 2);
-      for (let j = 0; j < INT4_BLOCK / 2; j++) packed[out + j] = q[2 * j]! | (q[2 * j + 1]! << 4);
+      const out = (r * blocks + b) * (BLOCK / 2);
+      for (let j = 0; j < BLOCK / 2; j++) packed[out + j] = q[2 * j]! | (q[2 * j + 1]! << 4);
     }
   }
-  return { packed, scales, zeroPoints, rows, cols, blocks };
+  return { packed, scales, zeroPoints };
+}
+
+/** Quantizes W [rows, cols] to asymmetric int4 blocks of INT4_BLOCK on this thread (see quantizeInt4Kernel). */
+export function quantizeInt4(values: Float32Array, rows: number, cols: number): Int4Matrix {
+  if (values.length !== rows * cols) throw new Error(`quantizeInt4: ${values.length} values is not ${rows}x${cols}`);
+  return { ...quantizeInt4Kernel(values, rows, cols), rows, cols, blocks: int4Blocks(cols) };
 }
 
 /** The zero point of block b of row r. */

@@ -12,6 +12,7 @@ import type { HymbaConfig } from '../config/hymba-config.ts';
 import { openHymbaCheckpoint } from '../checkpoint/open-checkpoint.ts';
 import type { HymbaCheckpoint, OpenCheckpoint } from '../checkpoint/tensor-source.ts';
 import { buildHymbaGraph } from '../onnx/hymba/hymba-graph.ts';
+import { createInt4Quantizer, serialInt4Quantizer } from '../onnx/int4-quantizer.ts';
 import { INT4_BLOCK } from '../onnx/weight-encoding.ts';
 import { cacheLayout, MANIFEST_FILE, MANIFEST_FORMAT_VERSION, packageId, type PackageManifest } from './manifest.ts';
 import { DATA_FILE, MODEL_FILE, writeOnnxModel } from './onnx-writer.ts';
@@ -127,8 +128,14 @@ async function writePackage(checkpoint: HymbaCheckpoint, temp: string, outDir: s
     return values;
   };
   const cacheDtype = options.cacheDtype ?? cacheDtypeFor(format);
-  const graph = buildHymbaGraph(config, read, { format, int4AccuracyLevel: accuracyLevel, cacheType: cacheDtype });
-  const written = await writeOnnxModel(temp, graph, { signal, metadata: { hymba_weight_format: format, hymba_cache_dtype: cacheDtype } });
+  const int4Quantizer = format === 'int4' ? createInt4Quantizer() : serialInt4Quantizer;
+  let written: Awaited<ReturnType<typeof writeOnnxModel>>;
+  try {
+    const graph = buildHymbaGraph(config, read, { format, int4AccuracyLevel: accuracyLevel, int4Quantizer, cacheType: cacheDtype });
+    written = await writeOnnxModel(temp, graph, { signal, metadata: { hymba_weight_format: format, hymba_cache_dtype: cacheDtype } });
+  } finally {
+    await int4Quantizer.close();
+  }
 
   await copyFile(join(checkpoint.dir, 'config.json'), join(temp, 'config.json'));
   for (const [name, path] of checkpoint.sideFiles) await copyFile(path, join(temp, name));

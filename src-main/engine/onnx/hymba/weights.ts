@@ -5,7 +5,8 @@
  */
 import type { WeightFormat } from '../../../contract/domain.ts';
 import { float, type GraphBuilder, type Scope, bytesOf } from '../graph-builder.ts';
-import { INT4_BLOCK, int4Blocks, int4ZeroPoint, int4ZeroPointBytes, quantizeInt4, toFloat16, transpose, type Int4Matrix } from '../weight-encoding.ts';
+import { serialInt4Quantizer, type Int4Quantizer } from '../int4-quantizer.ts';
+import { INT4_BLOCK, int4Blocks, int4ZeroPoint, int4ZeroPointBytes, toFloat16, transpose, type Int4Matrix } from '../weight-encoding.ts';
 
 export type { WeightFormat };
 
@@ -26,6 +27,8 @@ export interface WeightOptions {
   readonly format: WeightFormat;
   /** MatMulNBits accuracy_level for int4 (0 = float32 activations, 4 = int8 activations). */
   readonly int4AccuracyLevel: number;
+  /** Who quantizes int4 matrices (default: the calling thread; the converter passes a worker pool). */
+  readonly int4Quantizer?: Int4Quantizer;
 }
 
 /**
@@ -149,7 +152,8 @@ export class HymbaWeights {
   private int4Weights(source: LinearSource, forGather: boolean): Int4Weights & { readonly gatherZeroPoints?: string } {
     const blocks = int4Blocks(source.cols);
     const zpBytes = int4ZeroPointBytes(blocks);
-    const quantized = sharedOnce<Int4Matrix>(forGather ? 4 : 3, async () => quantizeInt4(await source.read(), source.rows, source.cols));
+    const quantizer = this.options.int4Quantizer ?? serialInt4Quantizer;
+    const quantized = sharedOnce<Int4Matrix>(forGather ? 4 : 3, async () => quantizer.quantize(await source.read(), source.rows, source.cols));
     const packed = this.graph.weight({
       name: `${source.name}.weight_int4`,
       type: 'uint8',
