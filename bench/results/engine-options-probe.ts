@@ -6,6 +6,7 @@
  *
  *   npx tsx bench/results/engine-options-probe.ts            # engine defaults
  *   CHUNK=256 ARENA=0 MEMPAT=0 SHRINK=1 THREADS=2 SPIN=1 EXTRA='{"disable_prepacking":"1"}' ...
+ *   EXEC=parallel INTER=2                                     # onnxruntime's parallel executor (inter-op threads)
  */
 import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
@@ -26,6 +27,8 @@ const { config, cacheDtype } = pkg.value;
 const options = sessionOptions('cpu', { threads: Number(env.THREADS ?? 2), allowSpinning: env.SPIN === '1' });
 if (env.ARENA === '0') options.enableCpuMemArena = false;
 if (env.MEMPAT === '0') options.enableMemPattern = false;
+if (env.EXEC === 'parallel') options.executionMode = 'parallel';
+if (env.INTER) options.interOpNumThreads = Number(env.INTER);
 if (env.EXTRA) Object.assign((options.extra as { session: Record<string, unknown> }).session, JSON.parse(env.EXTRA) as Record<string, unknown>);
 
 const started = performance.now();
