@@ -7,6 +7,7 @@ import { resolve } from 'node:path';
 import type { DevicePreference, WeightFormat } from '../../contract/domain.ts';
 import { runBench, SOURCE_FILES_DIR } from '../../../bench/src/run-bench.ts';
 import { intFlag, parseCliArgs } from '../args.ts';
+import { DEVICES } from './generate.ts';
 import type { CliCommand } from '../cli-command.ts';
 
 const USAGE = `Usage: hymba bench [--quick] [--out bench/results] [--device cpu|webgpu|cuda|auto] [--threads N] [--work bench/work] [--formats int4[,fp16]] [--no-llama]
@@ -43,7 +44,6 @@ const FLAGS = {
   'decode-steps': { type: 'string' },
 } as const;
 
-const DEVICES: readonly DevicePreference[] = ['auto', 'cpu', 'webgpu', 'cuda', 'dml', 'coreml'];
 const FORMATS: readonly WeightFormat[] = ['int4', 'fp16', 'fp32'];
 
 function fail(message: string): number {

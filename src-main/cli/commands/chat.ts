@@ -10,7 +10,7 @@ import { startLocalEngine } from '../../engine/process/local-engine.ts';
 import type { EngineStatus } from '../../engine/process/protocol.ts';
 import { parseCliArgs } from '../args.ts';
 import type { CliCommand } from '../cli-command.ts';
-import { settingsFromFlags } from './generate.ts';
+import { RUN_FLAGS, settingsFromFlags } from './generate.ts';
 import { DEFAULT_MODEL_DIR } from '../default-model.ts';
 
 const USAGE = `Usage: hymba chat [--model <package>] [--system S] [--device D] [--budget-mb N] [--threads N]
@@ -19,20 +19,7 @@ const USAGE = `Usage: hymba chat [--model <package>] [--system S] [--device D] [
 In the chat: /reset clears the conversation, /stats shows metrics and cache use, /exit quits.
 Ctrl-C stops a reply; at the prompt it quits.`;
 
-const FLAGS = {
-  model: { type: 'string' },
-  system: { type: 'string' },
-  device: { type: 'string' },
-  'budget-mb': { type: 'string' },
-  threads: { type: 'string' },
-  'max-tokens': { type: 'string' },
-  temperature: { type: 'string' },
-  seed: { type: 'string' },
-  'top-k': { type: 'string' },
-  'top-p': { type: 'string' },
-  'min-p': { type: 'string' },
-  'repetition-penalty': { type: 'string' },
-} as const;
+const FLAGS = RUN_FLAGS;
 
 const mb = (bytes: number): string => `${(bytes / 1e6).toFixed(2)} MB`;
 

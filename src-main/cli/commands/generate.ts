@@ -25,21 +25,26 @@ const USAGE = `Usage: hymba generate [--model <package>] --prompt "…" [options
 
 export const DEVICES: readonly DevicePreference[] = ['auto', 'cpu', 'webgpu', 'cuda', 'dml', 'coreml'];
 
-const FLAGS = {
+/** The engine and sampling flags `settingsFromFlags` reads (shared with `hymba chat`). */
+export const RUN_FLAGS = {
   model: { type: 'string' },
-  prompt: { type: 'string' },
-  'max-tokens': { type: 'string' },
+  system: { type: 'string' },
   device: { type: 'string' },
   'budget-mb': { type: 'string' },
   threads: { type: 'string' },
+  'max-tokens': { type: 'string' },
   seed: { type: 'string' },
   temperature: { type: 'string' },
   'top-k': { type: 'string' },
   'top-p': { type: 'string' },
   'min-p': { type: 'string' },
   'repetition-penalty': { type: 'string' },
+} as const;
+
+const FLAGS = {
+  ...RUN_FLAGS,
+  prompt: { type: 'string' },
   stop: { type: 'string', multiple: true },
-  system: { type: 'string' },
   raw: { type: 'boolean' },
   json: { type: 'boolean' },
 } as const;

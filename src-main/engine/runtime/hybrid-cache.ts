@@ -17,6 +17,7 @@ import * as ort from 'onnxruntime-node';
 import type { CacheBreakdown, CacheDtype } from '../../contract/domain.ts';
 import type { HymbaConfig, LayerSpec } from '../config/hymba-config.ts';
 import { cacheTensorSpecs, type CacheTensorSpec } from '../model/graph-io.ts';
+import { DTYPE_BYTES } from './cache-layout.ts';
 
 export type CacheTensor = ort.Tensor;
 export type TensorMap = Record<string, CacheTensor>;
@@ -200,13 +201,10 @@ export class RecurrentStateMemory implements LayerMemory {
   }
 }
 
-const ELEMENT_BYTES: Partial<Record<CacheTensor['type'], number>> = { float32: 4, float16: 2 };
-
 /** Bytes of a cache tensor from its shape (a GPU tensor has no host data to measure). */
 export function tensorBytes(tensor: CacheTensor): number {
-  const element = ELEMENT_BYTES[tensor.type];
-  if (element === undefined) throw new Error(`unexpected cache tensor type ${tensor.type}`);
-  return sizeOf(tensor.dims) * element;
+  if (tensor.type !== 'float32' && tensor.type !== 'float16') throw new Error(`unexpected cache tensor type ${tensor.type}`);
+  return sizeOf(tensor.dims) * DTYPE_BYTES[tensor.type];
 }
 
 /** Every layer's memory behind one interface, plus the position counter. */
