@@ -2,13 +2,14 @@
  * Settings → OpenAI-compatible API: the switch, the port, the token (hidden until shown; copy; make a new
  * one), what the server is doing, and, while it runs, the base URL and a curl example to copy.
  */
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { apiConnectionInfo, DEFAULT_API_HOST } from '../../../src-main/contract/api-connection.ts';
 import type { ApiServerStatus, ApiSettings } from '../../../src-main/contract/ipc.ts';
 import { useApp } from '../../store/app-store.ts';
 import { regenerateApiToken, updateApiSettings } from '../../store/settings-actions.ts';
 import { ConfirmDialog } from '../common/dialog.tsx';
 import { CopyButton } from '../common/copy-button.tsx';
+import { IntegerField } from '../common/integer-field.tsx';
 
 /** Shown in the curl example in place of a token this screen does not know. */
 const COMMAND_LINE_TOKEN = '<token given to hymba serve>';
@@ -26,33 +27,6 @@ function statusText(status: ApiServerStatus | null, enabled: boolean): { label: 
   }
 }
 
-function PortField({ port, onSave }: { port: number; onSave: (port: number) => void }) {
-  const [text, setText] = useState(String(port));
-  useEffect(() => setText(String(port)), [port]);
-  const commit = (): void => {
-    const value = Number(text);
-    if (text.trim() === '' || !Number.isInteger(value) || value < 0 || value > 65535) return setText(String(port));
-    if (value !== port) onSave(value);
-  };
-  return (
-    <div className="field">
-      <label className="field-label" htmlFor="api-port">
-        Port
-        <span className="faint field-hint">0 picks a free port at each start</span>
-      </label>
-      <input
-        id="api-port"
-        className="input number-input"
-        inputMode="numeric"
-        data-testid="api-port"
-        value={text}
-        onChange={(event) => setText(event.target.value)}
-        onBlur={commit}
-        onKeyDown={(event) => event.key === 'Enter' && commit()}
-      />
-    </div>
-  );
-}
 
 function TokenField({ token, shown, setShown }: { token: string; shown: boolean; setShown: (shown: boolean) => void }) {
   const [confirming, setConfirming] = useState(false);
@@ -172,7 +146,7 @@ export function ApiSection() {
           {status?.tokenOverridden ? ', including its own token' : ''}.
         </div>
       ) : null}
-      <PortField port={api.port} onSave={(port) => void updateApiSettings({ port })} />
+      <IntegerField id="api-port" testId="api-port" label="Port" hint="0 picks a free port at each start" value={api.port} min={0} max={65535} onSave={(port) => void updateApiSettings({ port })} />
       <TokenField token={api.token} shown={tokenShown} setShown={setTokenShown} />
       <p className="faint small-note" data-testid="api-host-note">
         {api.host === DEFAULT_API_HOST

@@ -4,6 +4,7 @@ import type { DevicePreference } from '../../../src-main/contract/domain.ts';
 import type { Theme } from '../../../src-main/contract/ipc.ts';
 import { useApp } from '../../store/app-store.ts';
 import { loadSettings, updateSettings } from '../../store/settings-actions.ts';
+import { IntegerField } from '../common/integer-field.tsx';
 import { SamplingFields } from '../common/sampling-fields.tsx';
 import { ApiSection } from './api-section.tsx';
 import { BudgetField } from './budget-field.tsx';
@@ -55,31 +56,7 @@ function DeviceField() {
 
 function ThreadsField() {
   const threads = useApp((s) => s.settings.view?.settings.threads ?? 0);
-  const [text, setText] = useState(String(threads));
-  useEffect(() => setText(String(threads)), [threads]);
-  const commit = (): void => {
-    const value = Number(text);
-    if (!Number.isInteger(value) || value < 0 || value > 256) return setText(String(threads));
-    if (value !== threads) void updateSettings({ threads: value });
-  };
-  return (
-    <div className="field">
-      <label className="field-label" htmlFor="threads">
-        CPU threads
-        <span className="faint field-hint">0 = one per physical core</span>
-      </label>
-      <input
-        id="threads"
-        className="input number-input"
-        inputMode="numeric"
-        data-testid="threads-input"
-        value={text}
-        onChange={(event) => setText(event.target.value)}
-        onBlur={commit}
-        onKeyDown={(event) => event.key === 'Enter' && commit()}
-      />
-    </div>
-  );
+  return <IntegerField id="threads" testId="threads-input" label="CPU threads" hint="0 = one per physical core" value={threads} min={0} max={256} onSave={(value) => void updateSettings({ threads: value })} />;
 }
 
 function DataFolderField() {
