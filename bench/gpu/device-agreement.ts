@@ -3,10 +3,14 @@
  * caches), HymbaForward prefill and teacher-forced decode steps past M + W positions, so the in-graph
  * sliding trim, the host-side SSM scan of prompt chunks and the one-token GPU step are all exercised.
  * Reports per-device decode speed and the logit agreement of every step; writes one JSON object.
+ * Run it on an int4 package converted with `--int4-accuracy 0` for an exactness check: at accuracy level 4
+ * (the default) the CPU and WebGPU MatMulNBits kernels each quantize activations to int8 their own way, so
+ * logits differ by that quantization (measured on lavapipe: about 0.7 on random weights, 1e-3 at level 0).
  *
  * Usage: npx tsx bench/gpu/device-agreement.ts <package> --device webgpu [--prompt 1100] [--steps 64] [--out f.json]
  */
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { ExecutionDevice } from '../../src-main/contract/domain.ts';
 import { cacheBytesAt, slidingCapacity } from '../../src-main/engine/runtime/cache-layout.ts';
@@ -84,8 +88,12 @@ async function main(): Promise<void> {
     if (argmax(ref) === argmax(other)) top1 += 1;
   });
   const summary = (run: DeviceRun) => ({ ...run, logits: undefined, decodeTokensPerSec: 1000 / run.decodeMsPerToken, prefillTokensPerSec: (prompt.length * 1000) / run.prefillMs });
+  const manifest = JSON.parse(await readFile(join(packageDir, 'manifest.json'), 'utf8')) as { weightFormat: string; int4?: { accuracyLevel: number } };
   const result = {
     packageDir,
+    weightFormat: manifest.weightFormat,
+    // 4: both providers quantize activations to int8 per block, each its own way; 0: float activations (exactness check).
+    int4AccuracyLevel: manifest.int4?.accuracyLevel ?? null,
     promptTokens: prompt.length,
     decodeSteps: steps.length,
     comparedPositions: reference.logits.length,

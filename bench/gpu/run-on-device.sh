@@ -1,33 +1,41 @@
 #!/usr/bin/env bash
 # The GPU benchmark, run on the device machine (NVIDIA H200, no Node, no network) from the repo root, with
 # .carry/gpu (bench/gpu/prepare-carry.sh) and .gl (Vulkan loader debs) carried. Device command:
-#   bash bench/gpu/run-on-device.sh            (carry: [".carry/gpu", ".gl"]; BUDGET_S=seconds, default 420;
-#                                               SKIP_TORCH=1 leaves out the PyTorch reference)
-# Steps, inside one time budget:
+#   bash bench/gpu/run-on-device.sh            (carry: [".carry/gpu", ".gl"]; BUDGET_S=seconds, default 540;
+#                                               TORCH=1 adds the PyTorch reference, measured once already)
+# Resumable: the workspace, finished bench phases and finished steps live in bench/work/gpu* (git-ignored,
+# kept on a warm machine between calls), so a second call with the same command goes on where a call
+# stopped at its time limit. Steps, in the order of what they prove:
 #   1. Vulkan loader, Node + node_modules, GPU copy bandwidth (PyTorch).
-#   2. In the background on the GPU while the CPU builds the workspace: the PyTorch batch-1 decode reference
-#      (bench/gpu/torch_hymba_decode.py, eager bf16, random weights, 512/4k/8k).
-#   3. `hymba bench --quick --device webgpu` (synth + convert the 1.5B layout there; the engine's WebGPU
-#      session: caches resident on the GPU, Scan on the CPU).
-#   4. bench/gpu/device-agreement.ts: the engine's loadModel path on the CPU and on WebGPU over the same
-#      1,100-token prompt and 64 teacher-forced steps (past M + W): logit agreement and decode speed.
-# Everything lands in $OUT (at most 8 files): logs, JSON heads and a tarball of the results folders.
+#   2. `hymba bench --quick --device webgpu --resume`: synth + convert the 1.5B layout, the engine's WebGPU
+#      session (caches resident on the GPU, Scan on the CPU), then the Llama-3.2-3B-shaped baseline.
+#   3. bench/gpu/device-agreement.ts on an int4 package converted at accuracy level 0 (float activations:
+#      WebGPU must equal the CPU), then on the benchmark's level-4 package (both providers quantize
+#      activations to int8, each its own way), over a 1,100-token prompt and 64 steps past M + W.
+# Every step copies what it wrote to $OUT at once (a call stopped at its limit still returns it).
 set -uo pipefail
 started=$(date +%s)
-budget=${BUDGET_S:-420}
+budget=${BUDGET_S:-540}
 elapsed() { echo $(( $(date +%s) - started )); }
 left() { echo $(( budget - $(date +%s) + started )); }
 OUT=${OUT:-/tmp/hymba-gpu-out}
-results=/tmp/hymba-gpu-results
+work=bench/work/gpu
+results=bench/work/gpu-results
 mkdir -p "$OUT" "$results"
 exec > >(tee -a "$OUT/run.log") 2>&1
+collect() {
+  cp "$results"/bench/latest-quick.json "$OUT/latest-quick-webgpu.json" 2>/dev/null
+  cp "$results"/agreement-*.json "$results/torch-reference.json" "$OUT/" 2>/dev/null
+  tar -czf "$OUT/gpu-results.tar.gz" -C "$results" .
+}
 
 for f in .gl/*.deb; do dpkg -x "$f" /; done; ldconfig
 icd=/usr/local/nvidia/share/vulkan/icd.d/nvidia_icd.json
 [[ -f "$icd" ]] && export VK_DRIVER_FILES=$icd
-mkdir -p /tmp/hymba-node && xz -dc .carry/gpu/node.xz > /tmp/hymba-node/node && chmod +x /tmp/hymba-node/node
+if [[ ! -x /tmp/hymba-node/node ]]; then mkdir -p /tmp/hymba-node && xz -dc .carry/gpu/node.xz > /tmp/hymba-node/node && chmod +x /tmp/hymba-node/node; fi
 export PATH=/tmp/hymba-node:$PATH
-tar -xJf .carry/gpu/node_modules.tar.xz && tar -xJf .carry/gpu/hymba-1.5b-files.tar.xz -C /tmp
+[[ -d node_modules/onnxruntime-node ]] || tar -xJf .carry/gpu/node_modules.tar.xz
+[[ -d /tmp/hymba-1.5b-files ]] || tar -xJf .carry/gpu/hymba-1.5b-files.tar.xz -C /tmp
 nvidia-smi --query-gpu=name,driver_version,memory.total,clocks.max.sm,clocks.max.mem --format=csv | tee "$results/nvidia-smi.csv"
 lscpu | grep -E 'Model name|^CPU\(s\)' | tee "$results/lscpu.txt"
 node -e "const o=require('onnxruntime-node');console.log(o.env.versions, o.listSupportedBackends())"
@@ -42,24 +50,34 @@ torch.cuda.synchronize();print(round(2*20*2**30/(time.perf_counter()-t)/1e9))")
 echo "GPU copy bandwidth (read + write): ${gbps} GB/s after $(elapsed) s"
 
 torch_pid=
-if [[ -z "${SKIP_TORCH:-}" ]]; then
+if [[ -n "${TORCH:-}" && ! -f "$results/torch-reference.json" ]]; then
   PYTHONUNBUFFERED=1 timeout 120 python3 bench/gpu/torch_hymba_decode.py --config /tmp/hymba-1.5b-files/config.json \
     --out "$results/torch-reference.json" --contexts 512,4096,8192 --steps 32 > "$results/torch.log" 2>&1 &
   torch_pid=$!
 fi
 
-timeout $(( $(left) - 60 )) node bin/hymba.mjs bench --quick --device webgpu --decode-steps 32 --threads 16 ${BENCH_FLAGS:-} \
-  --work /tmp/hymba-bench-work --source /tmp/hymba-1.5b-files --bandwidth-gbps "$gbps" --out "$results/bench" \
-  || echo "bench stopped (time limit or error) after $(elapsed) s"
+if [[ ! -f "$results/bench/latest-quick.json" ]]; then
+  timeout $(( $(left) - 20 )) node bin/hymba.mjs bench --quick --device webgpu --decode-steps 32 --threads 16 --resume ${BENCH_FLAGS:-} \
+    --work "$work" --source /tmp/hymba-1.5b-files --bandwidth-gbps "$gbps" --out "$results/bench" \
+    || echo "bench stopped (time limit or error) after $(elapsed) s"
+  collect
+fi
 if [[ -n "$torch_pid" ]]; then wait "$torch_pid"; echo "torch reference exit $? (log below)"; cat "$results/torch.log"; fi
 
-package=/tmp/hymba-bench-work/packages/hymba-1.5b-int4
-if [[ -f "$package/manifest.json" ]] && (( $(left) > 30 )); then
-  timeout $(( $(left) - 10 )) node --import tsx bench/gpu/device-agreement.ts "$package" --device webgpu --prompt 1100 --steps 64 \
-    --out "$results/agreement.json" || echo "agreement stopped after $(elapsed) s"
+checkpoint=$work/hymba-1.5b-random
+exact=$work/packages/hymba-1.5b-int4-acc0
+if [[ -f "$checkpoint/config.json" && ! -f "$exact/manifest.json" ]] && (( $(left) > 120 )); then
+  timeout $(( $(left) - 60 )) node bin/hymba.mjs convert "$checkpoint" "$exact" --dtype int4 --int4-accuracy 0 \
+    || echo "accuracy-0 conversion stopped after $(elapsed) s"
 fi
-
-cp "$results"/bench/latest-quick.json "$OUT/latest-quick-webgpu.json" 2>/dev/null
-cp "$results/torch-reference.json" "$results/agreement.json" "$OUT/" 2>/dev/null
-tar -czf "$OUT/gpu-results.tar.gz" -C "$results" .
+agree() { # agree <package> <name>
+  if [[ -f "$1/manifest.json" && ! -f "$results/agreement-$2.json" ]] && (( $(left) > 60 )); then
+    timeout $(( $(left) - 10 )) node --import tsx bench/gpu/device-agreement.ts "$1" --device webgpu --prompt 1100 --steps 64 \
+      --out "$results/agreement-$2.json" || echo "agreement $2 stopped after $(elapsed) s"
+    collect
+  fi
+}
+agree "$exact" acc0
+agree "$work/packages/hymba-1.5b-int4" acc4
+collect
 echo "done after $(elapsed) s"

@@ -11,6 +11,7 @@ import { LLAMA_3_2_3B } from '../llama/llama-config.ts';
 import type { LlamaPhaseInput, LlamaPhaseOutput } from '../llama/llama-phase.ts';
 import { givenBandwidth, measureBandwidth, type BandwidthResult } from './bandwidth.ts';
 import { runPhase } from './child-phase.ts';
+import { phaseStore } from './phase-store.ts';
 import type { HymbaPhaseInput, HymbaPhaseOutput } from './hymba-phase.ts';
 import { describeMachine, loadAverage } from './machine.ts';
 import { FULL_PLAN, QUICK_PLAN, type BenchOptions } from './plan.ts';
@@ -63,12 +64,15 @@ export async function runBench(options: BenchOptions, log: (line: string) => voi
     allowCpuFallback: options.allowCpuFallback,
   };
   if (plan.profile) await mkdir(join(options.workDir, 'profiles'), { recursive: true });
-  const hymba = await runPhase<HymbaPhaseInput, HymbaPhaseOutput>(HYMBA_PHASE, hymbaInput, (line) => log(`hymba: ${line}`));
+  const phases = phaseStore(join(options.workDir, 'phases'), options.resume);
+  const hymbaLog = (line: string) => log(`hymba: ${line}`);
+  const hymba = await phases.run(HYMBA_PHASE, hymbaInput, () => runPhase<HymbaPhaseInput, HymbaPhaseOutput>(HYMBA_PHASE, hymbaInput, hymbaLog), hymbaLog);
 
   let llama: LlamaPhaseOutput | null = null;
   if (!options.skipLlama) {
     const llamaInput: LlamaPhaseInput = { modelPath: workspace.llama.modelPath, shape: LLAMA_3_2_3B, device: options.device, threads, decodeContexts: plan.llamaDecodeContexts, decodeSteps: plan.llamaDecodeSteps, prefillTokens: plan.llamaPrefillTokens, allowCpuFallback: options.allowCpuFallback };
-    llama = await runPhase<LlamaPhaseInput, LlamaPhaseOutput>(LLAMA_PHASE, llamaInput, (line) => log(`llama: ${line}`));
+    const llamaLog = (line: string) => log(`llama: ${line}`);
+    llama = await phases.run(LLAMA_PHASE, llamaInput, () => runPhase<LlamaPhaseInput, LlamaPhaseOutput>(LLAMA_PHASE, llamaInput, llamaLog), llamaLog);
   }
 
   bandwidth = better(bandwidth, await probe());

@@ -11,7 +11,7 @@ import { DEVICES } from './generate.ts';
 import type { CliCommand } from '../cli-command.ts';
 
 const USAGE = `Usage: hymba bench [--quick] [--out bench/results] [--device cpu|webgpu|cuda|auto] [--threads N] [--work bench/work] [--formats int4[,fp16]] [--no-llama]
-                   [--source <hf-files-dir>] [--allow-cpu-fallback] [--bandwidth-gbps N] [--decode-steps N]
+                   [--source <hf-files-dir>] [--allow-cpu-fallback] [--bandwidth-gbps N] [--decode-steps N] [--resume]
 
 Synthesises the real Hymba-1.5B layout (config + tokenizer from ../shared/fixtures/hymba-1.5b-files) with
 random weights into the work folder (git-ignored, reused between runs), converts it, and measures prefill,
@@ -28,7 +28,8 @@ memory-bandwidth roofline and a Llama-3.2-3B-shaped baseline.
   --source   folder with the real config.json + tokenizer (default ../shared/fixtures/hymba-1.5b-files)
   --allow-cpu-fallback  let GPU sessions run nodes their provider lacks on the CPU (the engine allows it on WebGPU only)
   --bandwidth-gbps      use this memory bandwidth for the rooflines instead of probing the CPU (GPU runs: the GPU's)
-  --decode-steps        timed decode steps per measurement, Hymba and Llama (default: the plan's; GPU runs want more)`;
+  --decode-steps        timed decode steps per measurement, Hymba and Llama (default: the plan's; GPU runs want more)
+  --resume              reuse the phases a stopped run finished with the same inputs (stored in <work>/phases)`;
 
 const FLAGS = {
   quick: { type: 'boolean' },
@@ -42,6 +43,7 @@ const FLAGS = {
   'allow-cpu-fallback': { type: 'boolean' },
   'bandwidth-gbps': { type: 'string' },
   'decode-steps': { type: 'string' },
+  resume: { type: 'boolean' },
 } as const;
 
 const FORMATS: readonly WeightFormat[] = ['int4', 'fp16', 'fp32'];
@@ -80,6 +82,7 @@ async function run(args: string[]): Promise<number> {
         allowCpuFallback: values['allow-cpu-fallback'] === true,
         bandwidthGBps: bandwidth,
         decodeSteps: decodeSteps ?? null,
+        resume: values.resume === true,
         command: `hymba bench ${args.join(' ')}`.trim(),
       },
       (line) => console.log(`[${new Date().toISOString().slice(11, 19)}] ${line}`),
