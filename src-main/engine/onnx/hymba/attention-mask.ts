@@ -30,11 +30,11 @@ export function attentionMask(ctx: BuildContext, scope: Scope, kind: AttentionKi
   const diff = scope.op('distance', 'Sub', [queryCol, scope.op('key_row', 'Unsqueeze', [keyPos, scope.int64([0])])]);
   let visible = scope.op('causal', 'GreaterOrEqual', [diff, scope.int64(0)]);
   if (kind === 'sliding') {
-    const isDecode = scope.op('is_decode', 'Cast', [scope.op('single', 'Equal', [call.length, scope.int64([1])])], { to: 7 });
-    const window = scope.op('window', 'Sub', [scope.int64([W]), isDecode]);
+    // w = W − 1 for T = 1, W for T > 1, as min(T, 2) + W − 2: int64 arithmetic on T alone, which stays with the
+    // other index math on the host (a Cast of the T = 1 test lands on a GPU and costs a round trip per step).
+    const window = scope.op('window', 'Add', [scope.op('min_t_2', 'Min', [call.length, scope.int64([2])]), scope.int64([W - 2])]);
     const near = scope.op('in_window', 'LessOrEqual', [diff, window]);
-    const metaRow = scope.op('meta_row', 'Unsqueeze', [isMeta, scope.int64([0])]);
-    visible = scope.op('sliding', 'And', [visible, scope.op('near_or_meta', 'Or', [near, metaRow])]);
+    visible = scope.op('sliding', 'And', [visible, scope.op('near_or_meta', 'Or', [near, isMeta])]);
   }
   return scope.op('mask', 'Where', [visible, scope.float32(0), scope.float32(-Infinity)]);
 }

@@ -30,8 +30,8 @@ function splitHeads(scope: Scope, x: string, heads: number, dim: number): string
 /**
  * Sequence indices of the entries a sliding cache keeps between calls: its first M and at most the last W of
  * the rest, [0, min(L, M)) ++ [max(M, L − W), L) for a present of length L. Short caches (the meta prefix,
- * early prompts) keep everything. Computed once per layer (key and value have the same length); one Gather
- * then copies each kept entry once. This call's attention still reads the untrimmed present (its queries may
+ * early prompts) keep everything. Computed once per call (every sliding cache has the same length); one Gather
+ * per tensor then copies each kept entry once. This call's attention still reads the untrimmed present (its queries may
  * need up to W + T − 1 entries back).
  */
 function slidingKeptIndices(ctx: BuildContext, scope: Scope, present: string): string {
@@ -62,14 +62,15 @@ export function ownKv(ctx: BuildContext, cache: CacheIo, scope: Scope, layer: La
   const pastKey = pastName('key', i);
   const presentKey = scope.op('present_key', 'Concat', [pastKey, cache.toCache(scope.at('k_cache'), kHeads)], { axis: 2 });
   const presentValue = scope.op('present_value', 'Concat', [pastName('value', i), cache.toCache(scope.at('v_cache'), vHeads)], { axis: 2 });
-  const kept = layer.attention === 'sliding' ? slidingKeptIndices(ctx, scope.at('kept'), presentKey) : null;
+  const kept = layer.attention === 'sliding' ? ctx.once('sliding kept indices', () => slidingKeptIndices(ctx, scope.at('kept'), presentKey)) : null;
   const keep = (name: string, present: string): string => (kept ? scope.op(`${name}_kept`, 'Gather', [present, kept], { axis: 2 }) : present);
   cache.setPresent(presentName('key', i), keep('key', presentKey));
   cache.setPresent(presentName('value', i), keep('value', presentValue));
   return {
     keys: cache.fromCache(scope.at('keys'), presentKey),
     values: cache.fromCache(scope.at('values'), presentValue),
-    mask: attentionMask(ctx, scope.at('mask'), layer.attention, pastKey),
+    // Every cache of one attention kind has the same past length (sliding ones are trimmed alike), so one mask per kind.
+    mask: ctx.once(`${layer.attention} mask`, () => attentionMask(ctx, scope.at('mask'), layer.attention, pastKey)),
   };
 }
 

@@ -28,6 +28,24 @@ export interface BuildContext {
   readonly weights: HymbaWeights;
   readonly cacheType: CacheType;
   readonly call: CallValues;
+  /**
+   * A value of this call that several layers need alike (the attention mask of each attention kind, the
+   * sliding caches' kept indices), built by the first layer that asks and read by the others. Fewer nodes
+   * on any device; on a GPU each of these small index computations is a host round trip.
+   */
+  once(key: string, build: () => string): string;
+}
+
+export function onceTable(): BuildContext['once'] {
+  const built = new Map<string, string>();
+  return (key, build) => {
+    let value = built.get(key);
+    if (value === undefined) {
+      value = build();
+      built.set(key, value);
+    }
+    return value;
+  };
 }
 
 export const layerPath = (layer: number): string => `/model/layers.${layer}`;

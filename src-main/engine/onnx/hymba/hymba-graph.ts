@@ -7,7 +7,7 @@ import { INPUT_IDS, LOGITS, NUM_LOGITS_TO_KEEP, POSITION_IDS } from '../../model
 import { GraphBuilder, Scope } from '../graph-builder.ts';
 import type { SharedKv } from './attention.ts';
 import { CacheIo } from './cache-io.ts';
-import type { BuildContext, CacheType, CallValues } from './context.ts';
+import { onceTable, type BuildContext, type CacheType, type CallValues } from './context.ts';
 import { decoderLayer } from './decoder-layer.ts';
 import { embed, embeddingTable } from './embedding.ts';
 import { head } from './head.ts';
@@ -40,7 +40,7 @@ export function buildHymbaGraph(config: HymbaConfig, read: ReadTensor, options: 
   cache.declareInputs();
 
   const weights = new HymbaWeights(graph, options, read);
-  const ctx: BuildContext = { graph, config, weights, cacheType: options.cacheType, call: callValues(graph, config, ids, positionIds) };
+  const ctx: BuildContext = { graph, config, weights, cacheType: options.cacheType, call: callValues(graph, config, ids, positionIds), once: onceTable() };
   const table = embeddingTable(ctx);
   let h = embed(ctx, new Scope(graph, '/model/embed'), ids, table);
   const sharedKv = new Map<number, SharedKv>();
