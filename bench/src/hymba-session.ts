@@ -11,7 +11,7 @@ import { cacheLayout, type CacheLayout } from '../../src-main/engine/runtime/cac
 import { createSessionWithFallback, listDevices, sessionOptions, type SessionIo } from '../../src-main/engine/runtime/devices.ts';
 import type { GenerationModel } from '../../src-main/engine/runtime/generation-loop.ts';
 import type { HybridCache } from '../../src-main/engine/runtime/hybrid-cache.ts';
-import { cacheResidency } from '../../src-main/engine/runtime/loaded-model.ts';
+import { cacheResidency, promptPlan } from '../../src-main/engine/runtime/loaded-model.ts';
 import { HymbaForward } from '../../src-main/engine/runtime/model-forward.ts';
 import { readRuntimePackage } from '../../src-main/engine/runtime/package-reader.ts';
 import { SnapshotStore } from '../../src-main/engine/runtime/snapshot-store.ts';
@@ -60,7 +60,8 @@ export async function openInstrumented(packageDir: string, options: OpenOptions)
   };
   const { session, choice } = await createSessionWithFallback(options.device, create, devices);
   const runner = new MeasuringRunner(session);
-  const forward = new HymbaForward(runner, config, cacheDtype);
+  const plan = promptPlan(session.inputNames, choice.device);
+  const forward = new HymbaForward(runner, config, cacheDtype, plan.prefillChunk, plan.ssmParallel);
   const metaCache: HybridCache = await forward.metaPrefix();
   const warmUp = metaCache.fork();
   await forward.step(warmUp, [config.bosTokenId]);

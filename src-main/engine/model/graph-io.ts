@@ -10,6 +10,9 @@
  *                                       The runtime feeds [V, V+1, …, V+M−1] once, as the start of a sequence.
  *   position_ids         int64 [1, T]   absolute positions (meta tokens take 0..M−1, real token t takes M+t).
  *   num_logits_to_keep   int64 []       logits are computed for the last n positions only (1 in generation).
+ *   ssm_parallel         bool []        T > 1 only: the SSM over the chunk in closed form (true: GPU providers,
+ *                                       chunks of 16) or as a Scan (false: CPU); both give the same result
+ *                                       (≤ 1e-4). Graphs built before it lack this input and always scan.
  *   past_key_values.{i}.key    [1, H_kv, P_i, d_qk]   post-RoPE keys, for layers with ownsKv
  *   past_key_values.{i}.value  [1, H_kv, P_i, d_v]
  *   past_conv.{i}        [1, d_inner, d_conv]       pre-conv x of the last d_conv positions (official layout)
@@ -36,6 +39,7 @@ import type { HymbaConfig } from '../config/hymba-config.ts';
 export const INPUT_IDS = 'input_ids';
 export const POSITION_IDS = 'position_ids';
 export const NUM_LOGITS_TO_KEEP = 'num_logits_to_keep';
+export const SSM_PARALLEL = 'ssm_parallel';
 export const LOGITS = 'logits';
 
 export type CacheKind = 'key' | 'value' | 'conv' | 'ssm';

@@ -7,7 +7,7 @@
 import * as ort from 'onnxruntime-node';
 import type { CacheDtype } from '../../contract/domain.ts';
 import type { HymbaConfig } from '../config/hymba-config.ts';
-import { cacheTensorSpecs, INPUT_IDS, LOGITS, NUM_LOGITS_TO_KEEP, POSITION_IDS, type CacheTensorSpec } from '../model/graph-io.ts';
+import { cacheTensorSpecs, INPUT_IDS, LOGITS, NUM_LOGITS_TO_KEEP, POSITION_IDS, SSM_PARALLEL, type CacheTensorSpec } from '../model/graph-io.ts';
 
 type CacheData = Float32Array | Uint16Array;
 
@@ -81,6 +81,7 @@ export class CachedRunner {
       [POSITION_IDS]: int64(positions, [1, ids.length]),
       [NUM_LOGITS_TO_KEEP]: int64([keep], []),
     };
+    if (this.session.inputNames.includes(SSM_PARALLEL)) feeds[SSM_PARALLEL] = new ort.Tensor('bool', Uint8Array.of(0), []); // the Scan
     for (const [name, value] of this.caches) feeds[name] = value;
     const out = await this.session.run(feeds);
     this.position += ids.length;

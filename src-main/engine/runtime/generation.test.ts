@@ -55,6 +55,23 @@ test('chunked prefill gives the same logits as one-shot prefill (1e-4) and slidi
   assert.deepEqual(a.bytes(), cacheBytesAt(model.layout, ids.length));
 });
 
+test('prompt chunks with the SSM in closed form (ssm_parallel, how GPUs run them) match the Scan within 1e-4, the state too', async () => {
+  assert.equal(model.forward.ssmParallel, false, 'the CPU runs the Scan');
+  const ids = model.tokenizer.encodeInput({ mode: 'completion', prompt: longPrompt });
+  const scan = model.forward.withPrefillChunk(16, false);
+  const closed = model.forward.withPrefillChunk(16, true);
+  const a = model.metaCache.fork();
+  const b = model.metaCache.fork();
+  const maxDiff = (x: Float32Array, y: Float32Array) => x.reduce((m, v, i) => Math.max(m, Math.abs(v - y[i]!)), 0);
+  let diff = maxDiff(await scan.prefill(a, ids), await closed.prefill(b, ids));
+  // Decode steps read the SSM state each form left behind.
+  for (const id of ids.slice(0, 4)) diff = Math.max(diff, maxDiff(await scan.step(a, [id]), await scan.step(b, [id])));
+  assert.ok(diff < 1e-4, `max |Δlogit| = ${diff}`);
+  assert.ok(diff > 0, 'the two forms are different computations');
+  a.release();
+  b.release();
+});
+
 test('cache bytes after a generation equal the formula at the context reached', async () => {
   const result = await generate(fresh(), { input: { mode: 'completion', prompt: longPrompt }, sampling: { ...greedy, maxTokens: 30 }, budgetBytes: 64 * 2 ** 20 });
   assert.ok(result.ok);

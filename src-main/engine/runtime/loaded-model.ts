@@ -5,14 +5,14 @@
  * the snapshots, the meta-prefix cache and the native session.
  */
 import * as ort from 'onnxruntime-node';
-import type { DevicePreference, LoadedModelInfo } from '../../contract/domain.ts';
+import type { DevicePreference, ExecutionDevice, LoadedModelInfo } from '../../contract/domain.ts';
 import { err, ok, toAppError, type Result } from '../../contract/errors.ts';
 import { cacheLayout, type CacheLayout } from './cache-layout.ts';
-import { cacheTensorSpecs, LOGITS } from '../model/graph-io.ts';
+import { cacheTensorSpecs, LOGITS, SSM_PARALLEL } from '../model/graph-io.ts';
 import { createSessionWithFallback, listDevices, sessionOptions, type SessionIo, type SessionTuning } from './devices.ts';
 import type { GenerationModel } from './generation-loop.ts';
 import type { HybridCache, TensorMap } from './hybrid-cache.ts';
-import { HymbaForward, type GraphRunner } from './model-forward.ts';
+import { DEFAULT_PREFILL_CHUNK, HymbaForward, PARALLEL_SSM_PREFILL_CHUNK, type GraphRunner } from './model-forward.ts';
 import { readRuntimePackage, type RuntimePackage } from './package-reader.ts';
 import { SnapshotStore } from './snapshot-store.ts';
 import { TextTokenizer } from './text-tokenizer.ts';
@@ -55,6 +55,16 @@ export function cacheResidency(pkg: RuntimePackage): SessionIo {
   return { deviceResidentOutputs: presents, outputNames: [LOGITS, ...presents] };
 }
 
+/**
+ * How prompts run on a device: GPU providers (no Scan kernel) take the SSM of a prompt chunk in closed form,
+ * in chunks of PARALLEL_SSM_PREFILL_CHUNK; the CPU keeps the Scan and DEFAULT_PREFILL_CHUNK. Graphs older than
+ * the `ssm_parallel` input (graph-io.ts) run the Scan everywhere.
+ */
+export function promptPlan(graphInputs: readonly string[], device: ExecutionDevice, prefillChunk?: number): { readonly prefillChunk: number; readonly ssmParallel: boolean | null } {
+  const ssmParallel = graphInputs.includes(SSM_PARALLEL) ? device !== 'cpu' : null;
+  return { prefillChunk: prefillChunk ?? (ssmParallel ? PARALLEL_SSM_PREFILL_CHUNK : DEFAULT_PREFILL_CHUNK), ssmParallel };
+}
+
 export async function loadModel(packageDir: string, options: LoadOptions): Promise<Result<LoadedModel>> {
   const started = performance.now();
   const pkg = await readRuntimePackage(packageDir);
@@ -68,7 +78,8 @@ export async function loadModel(packageDir: string, options: LoadOptions): Promi
       (device) => ort.InferenceSession.create(pkg.value.modelPath, sessionOptions(device, options, cacheResidency(pkg.value))),
       devices,
     );
-    const forward = new HymbaForward(new SessionRunner(session), config, cacheDtype, options.prefillChunk);
+    const plan = promptPlan(session.inputNames, choice.device, options.prefillChunk);
+    const forward = new HymbaForward(new SessionRunner(session), config, cacheDtype, plan.prefillChunk, plan.ssmParallel);
     const metaCache = await forward.metaPrefix();
     const warmUp = metaCache.fork();
     await forward.step(warmUp, [config.bosTokenId]); // warm-up decode step, result discarded

@@ -6,7 +6,7 @@
 import * as ort from 'onnxruntime-node';
 import type { CacheDtype } from '../../contract/domain.ts';
 import type { HymbaConfig } from '../config/hymba-config.ts';
-import { INPUT_IDS, LOGITS, NUM_LOGITS_TO_KEEP, POSITION_IDS } from '../model/graph-io.ts';
+import { INPUT_IDS, LOGITS, NUM_LOGITS_TO_KEEP, POSITION_IDS, SSM_PARALLEL } from '../model/graph-io.ts';
 import { HybridCache, type TensorMap } from './hybrid-cache.ts';
 
 /** Something that runs the graph: an onnxruntime session in the engine. */
@@ -22,6 +22,13 @@ export interface GraphRunner {
  * about 110 MB lower after a 1k prompt (bench/results/README.md, "After optimisation").
  */
 export const DEFAULT_PREFILL_CHUNK = 64;
+
+/**
+ * Prefill chunk where prompt chunks run the SSM in closed form (GPU providers): its temporaries grow as
+ * chunk² · d_inner · d_state floats (16: 52 MB per tensor on the 1.5B), and a GPU runs a chunk in about the
+ * time of one decode step, so short chunks cost little.
+ */
+export const PARALLEL_SSM_PREFILL_CHUNK = 16;
 
 /**
  * Splits `n` positions into chunks of at most `chunk`, never ending with a chunk of exactly one position
@@ -46,6 +53,8 @@ export class HymbaForward {
     readonly config: HymbaConfig,
     readonly cacheDtype: CacheDtype,
     private readonly prefillChunk = DEFAULT_PREFILL_CHUNK,
+    /** The `ssm_parallel` feed; null for graphs without that input. */
+    readonly ssmParallel: boolean | null = null,
   ) {}
 
   /**
@@ -60,6 +69,7 @@ export class HymbaForward {
       [POSITION_IDS]: new ort.Tensor('int64', BigInt64Array.from({ length: count }, (_, i) => BigInt(start + i)), [1, count]), // [1, T]
       [NUM_LOGITS_TO_KEEP]: new ort.Tensor('int64', BigInt64Array.of(1n), []),
     };
+    if (this.ssmParallel !== null) feeds[SSM_PARALLEL] = new ort.Tensor('bool', Uint8Array.of(this.ssmParallel ? 1 : 0), []);
     cache.addFeeds(feeds);
     const outputs = await this.runner.run(feeds);
     const logits = outputs[LOGITS];
@@ -90,9 +100,9 @@ export class HymbaForward {
     return cache;
   }
 
-  /** The same graph with another prefill chunk size (shares the session). */
-  withPrefillChunk(chunk: number): HymbaForward {
-    return new HymbaForward(this.runner, this.config, this.cacheDtype, chunk);
+  /** The same graph with another prefill chunk size or SSM form (shares the session). */
+  withPrefillChunk(chunk: number, ssmParallel = this.ssmParallel): HymbaForward {
+    return new HymbaForward(this.runner, this.config, this.cacheDtype, chunk, ssmParallel);
   }
 
   release(): Promise<void> {

@@ -33,7 +33,7 @@ test('sliding present_* leave the graph as meta + last W entries; global ones ke
     release: () => session.release(),
   };
   try {
-    const forward = new HymbaForward(runner, config, 'float32', 6);
+    const forward = new HymbaForward(runner, config, 'float32', 6, false);
     const cache = await forward.metaPrefix();
     const ids = Array.from({ length: 23 }, (_, i) => 10 + i);
     await forward.prefill(cache, ids);

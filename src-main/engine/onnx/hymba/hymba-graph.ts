@@ -3,7 +3,7 @@
  * result declares its weights lazily; writing them is the package writer's job (package/).
  */
 import type { HymbaConfig } from '../../config/hymba-config.ts';
-import { INPUT_IDS, LOGITS, NUM_LOGITS_TO_KEEP, POSITION_IDS } from '../../model/graph-io.ts';
+import { INPUT_IDS, LOGITS, NUM_LOGITS_TO_KEEP, POSITION_IDS, SSM_PARALLEL } from '../../model/graph-io.ts';
 import { GraphBuilder, Scope } from '../graph-builder.ts';
 import type { SharedKv } from './attention.ts';
 import { CacheIo } from './cache-io.ts';
@@ -36,6 +36,7 @@ export function buildHymbaGraph(config: HymbaConfig, read: ReadTensor, options: 
   const ids = graph.input(INPUT_IDS, 'int64', [1, 'sequence_length']);
   const positionIds = graph.input(POSITION_IDS, 'int64', [1, 'sequence_length']);
   const keep = graph.input(NUM_LOGITS_TO_KEEP, 'int64', []);
+  graph.input(SSM_PARALLEL, 'bool', []);
   const cache = new CacheIo(graph, config, options.cacheType);
   cache.declareInputs();
 
