@@ -1,0 +1,65 @@
+/**
+ * WebGPU session-option probe: one process, one package, each variant a fresh session through the engine's
+ * session options (caches resident, prompt plan for the device) with one change: intra-op threads for the
+ * host-side index math or the WebGPU EP's validation mode. Each variant: meta prefix, a PROMPT-token prefill,
+ * one untimed and STEPS timed decode steps; prints one JSON line (load s, prefill tok/s, decode tok/s).
+ * The WebGPU device (and with it the validation mode) is created once per process, so run one variant per
+ * process, as bench/gpu/run-on-device.sh does.
+ *
+ *   npx tsx bench/gpu/webgpu-options-probe.ts <package> --variant threads1 [--prompt 512] [--steps 48]
+ */
+import { parseArgs } from 'node:util';
+import * as ort from 'onnxruntime-node';
+import { sessionOptions } from '../../src-main/engine/runtime/devices.ts';
+import { cacheResidency, promptPlan } from '../../src-main/engine/runtime/loaded-model.ts';
+import { HymbaForward, type GraphRunner } from '../../src-main/engine/runtime/model-forward.ts';
+import { readRuntimePackage } from '../../src-main/engine/runtime/package-reader.ts';
+import type { TensorMap } from '../../src-main/engine/runtime/hybrid-cache.ts';
+import { promptIds } from '../src/hymba-session.ts';
+
+type Options = ort.InferenceSession.SessionOptions;
+const withEp = (o: Options, ep: Record<string, unknown>): Options => ({ ...o, executionProviders: [{ name: 'webgpu', ...ep } as ort.InferenceSession.ExecutionProviderConfig] });
+const VARIANTS: Record<string, (o: Options) => Options> = {
+  base: (o) => o,
+  threads1: (o) => ({ ...o, intraOpNumThreads: 1 }),
+  wgpuOnly: (o) => withEp(o, { validationMode: 'wgpuOnly' }),
+  disabled: (o) => withEp(o, { validationMode: 'disabled' }),
+  threads1wgpuOnly: (o) => withEp({ ...o, intraOpNumThreads: 1 }, { validationMode: 'wgpuOnly' }),
+};
+
+const { values, positionals } = parseArgs({ allowPositionals: true, options: { prompt: { type: 'string', default: '512' }, steps: { type: 'string', default: '48' }, variant: { type: 'string', default: 'base' }, threads: { type: 'string', default: '0' } } });
+const pkg = await readRuntimePackage(positionals[0] ?? 'bench/work/packages/hymba-1.5b-int4');
+if (!pkg.ok) throw new Error(pkg.error.message);
+const { config, cacheDtype, modelPath } = pkg.value;
+const prompt = promptIds(Number(values.prompt), 5);
+const steps = Number(values.steps);
+
+for (const name of [values.variant]) {
+  const variant = VARIANTS[name];
+  if (!variant) throw new Error(`unknown variant ${name}`);
+  const options = variant(sessionOptions('webgpu', { threads: Number(values.threads), allowSpinning: false }, cacheResidency(pkg.value)));
+  try {
+    const started = performance.now();
+    const session = await ort.InferenceSession.create(modelPath, options);
+    const runner: GraphRunner = { run: async (feeds: TensorMap) => (await session.run(feeds)) as TensorMap, release: () => session.release() };
+    const plan = promptPlan(session.inputNames, 'webgpu');
+    const forward = new HymbaForward(runner, config, cacheDtype, plan.prefillChunk, plan.ssmParallel);
+    const meta = await forward.metaPrefix();
+    const loadS = (performance.now() - started) / 1000;
+    const cache = meta.fork();
+    const prefillStart = performance.now();
+    await forward.prefill(cache, prompt);
+    const prefillTps = prompt.length / ((performance.now() - prefillStart) / 1000);
+    const ids = promptIds(steps + 1, 6);
+    await forward.step(cache, [ids[0]!]);
+    const decodeStart = performance.now();
+    for (let i = 1; i <= steps; i++) await forward.step(cache, [ids[i]!]);
+    const decodeTps = steps / ((performance.now() - decodeStart) / 1000);
+    console.log(JSON.stringify({ variant: name, loadS: +loadS.toFixed(2), prefillTps: +prefillTps.toFixed(1), decodeTps: +decodeTps.toFixed(2), context: cache.positions - config.numMetaTokens }));
+    cache.release();
+    meta.release();
+    await forward.release();
+  } catch (caught) {
+    console.log(JSON.stringify({ variant: name, error: caught instanceof Error ? caught.message : String(caught) }));
+  }
+}
