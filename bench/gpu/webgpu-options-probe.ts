@@ -1,12 +1,13 @@
 /**
- * WebGPU session-option probe: one process, one package, each variant a fresh session through the engine's
- * session options (caches resident, prompt plan for the device) with one change: intra-op threads for the
- * host-side index math or the WebGPU EP's validation mode. Each variant: meta prefix, a PROMPT-token prefill,
+ * WebGPU session-option probe: one package, one variant, a fresh session through the engine's session options
+ * (caches resident, prompt plan for the device) with one change: intra-op threads for the host-side index
+ * math or the WebGPU EP's validation mode. Each variant: meta prefix, a PROMPT-token prefill,
  * one untimed and STEPS timed decode steps; prints one JSON line (load s, prefill tok/s, decode tok/s).
  * The WebGPU device (and with it the validation mode) is created once per process, so run one variant per
  * process, as bench/gpu/run-on-device.sh does.
  *
- *   npx tsx bench/gpu/webgpu-options-probe.ts <package> --variant threads1 [--prompt 512] [--steps 48]
+ *   npx tsx bench/gpu/webgpu-options-probe.ts <package> --variant engine|validationBasic|validationWgpuOnly|hostThreads|before
+ *                                             [--threads N (0: onnxruntime's default)] [--prompt 512] [--steps 48]
  */
 import { parseArgs } from 'node:util';
 import * as ort from 'onnxruntime-node';
@@ -19,15 +20,17 @@ import { promptIds } from '../src/hymba-session.ts';
 
 type Options = ort.InferenceSession.SessionOptions;
 const withEp = (o: Options, ep: Record<string, unknown>): Options => ({ ...o, executionProviders: [{ name: 'webgpu', ...ep } as ort.InferenceSession.ExecutionProviderConfig] });
-const VARIANTS: Record<string, (o: Options) => Options> = {
-  base: (o) => o,
-  threads1: (o) => ({ ...o, intraOpNumThreads: 1 }),
-  wgpuOnly: (o) => withEp(o, { validationMode: 'wgpuOnly' }),
-  disabled: (o) => withEp(o, { validationMode: 'disabled' }),
-  threads1wgpuOnly: (o) => withEp({ ...o, intraOpNumThreads: 1 }, { validationMode: 'wgpuOnly' }),
+/** Variants of the engine's WebGPU options (devices.ts: validation disabled, one host thread). */
+const VARIANTS: Record<string, (o: Options, threads: number) => Options> = {
+  engine: (o) => o,
+  validationBasic: (o) => withEp(o, { validationMode: 'basic' }),
+  validationWgpuOnly: (o) => withEp(o, { validationMode: 'wgpuOnly' }),
+  hostThreads: (o, threads) => ({ ...o, intraOpNumThreads: threads }),
+  // The engine's options before this probe: ORT's default validation and the CPU's thread count.
+  before: (o, threads) => withEp({ ...o, intraOpNumThreads: threads }, { validationMode: 'basic' }),
 };
 
-const { values, positionals } = parseArgs({ allowPositionals: true, options: { prompt: { type: 'string', default: '512' }, steps: { type: 'string', default: '48' }, variant: { type: 'string', default: 'base' }, threads: { type: 'string', default: '0' } } });
+const { values, positionals } = parseArgs({ allowPositionals: true, options: { prompt: { type: 'string', default: '512' }, steps: { type: 'string', default: '48' }, variant: { type: 'string', default: 'engine' }, threads: { type: 'string', default: '0' } } });
 const pkg = await readRuntimePackage(positionals[0] ?? 'bench/work/packages/hymba-1.5b-int4');
 if (!pkg.ok) throw new Error(pkg.error.message);
 const { config, cacheDtype, modelPath } = pkg.value;
@@ -37,7 +40,7 @@ const steps = Number(values.steps);
 for (const name of [values.variant]) {
   const variant = VARIANTS[name];
   if (!variant) throw new Error(`unknown variant ${name}`);
-  const options = variant(sessionOptions('webgpu', { threads: Number(values.threads), allowSpinning: false }, cacheResidency(pkg.value)));
+  const options = variant(sessionOptions('webgpu', { threads: 1, allowSpinning: false }, cacheResidency(pkg.value)), Number(values.threads));
   try {
     const started = performance.now();
     const session = await ort.InferenceSession.create(modelPath, options);

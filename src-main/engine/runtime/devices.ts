@@ -25,7 +25,8 @@ export interface SessionTuning {
 
 /**
  * Devices whose provider lacks kernels the Hymba graph needs, so some nodes must run on the CPU: WebGPU has
- * no Scan (the SSM over a prompt chunk); the one-token decode path has none of those nodes.
+ * no Scan (graphs with `ssm_parallel` never run it there) and no int64 index math (masks, kept indices: a few
+ * hundred bytes uploaded per run, never read back).
  */
 export const MIXED_PLACEMENT: ReadonlySet<ExecutionDevice> = new Set(['webgpu']);
 
@@ -38,17 +39,27 @@ export interface SessionIo {
 }
 
 /**
+ * WebGPU sessions skip Dawn's API validation: a decode step is about 2,000 small dispatches, and validating
+ * each costs more than running it (H200, 1.5B int4, bench/results/README.md "GPU run": 21.6 vs 16.3-17.1
+ * tok/s). The graphs are fixed and tested, and the engine lives in its own process, which the app restarts
+ * if a GPU fault takes it down. Applies per process (the first WebGPU session creates the device).
+ */
+export const WEBGPU_VALIDATION = 'disabled';
+
+/**
  * Session options for one device. GPU sessions may not silently fall back to the CPU (a node without a
  * kernel fails creation, and the engine then chooses the CPU as a whole), except on MIXED_PLACEMENT devices.
+ * On a GPU the host only runs index math on a few elements, where a thread pool costs more than it saves
+ * (one thread: 18.1 vs 16.3-17.1 tok/s on the H200), so `tuning.threads` applies to the CPU alone.
  */
 export function sessionOptions(device: ExecutionDevice, tuning: SessionTuning, io: SessionIo = {}): ort.InferenceSession.SessionOptions {
   const extraSession: Record<string, unknown> = { intra_op: { allow_spinning: tuning.allowSpinning ? '1' : '0' } };
   if (device !== 'cpu' && !MIXED_PLACEMENT.has(device)) extraSession.disable_cpu_ep_fallback = '1';
   const resident = new Set(device === 'cpu' ? [] : (io.deviceResidentOutputs ?? []));
   return {
-    executionProviders: [device],
+    executionProviders: [device === 'webgpu' ? { name: 'webgpu', validationMode: WEBGPU_VALIDATION } : device],
     graphOptimizationLevel: 'all',
-    intraOpNumThreads: tuning.threads,
+    intraOpNumThreads: device === 'cpu' ? tuning.threads : 1,
     interOpNumThreads: 1,
     executionMode: 'sequential',
     ...(resident.size > 0 ? { preferredOutputLocation: Object.fromEntries((io.outputNames ?? []).map((name) => [name, resident.has(name) ? 'gpu-buffer' : 'cpu'])) } : {}),
