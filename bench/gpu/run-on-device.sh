@@ -3,8 +3,9 @@
 # .carry/gpu (bench/gpu/prepare-carry.sh) and .gl (Vulkan loader debs) carried. Device command:
 #   bash bench/gpu/run-on-device.sh            (carry: [".carry/gpu", ".gl"]; BUDGET_S=seconds, default 540;
 #                                               TORCH=1 adds the PyTorch reference, measured once already;
-#                                               PROBE=base,threads1,... runs only bench/gpu/webgpu-options-probe.ts,
-#                                               one process per variant, on the benchmark's int4 package)
+#                                               PROBE=engine,before,... adds bench/gpu/webgpu-options-probe.ts at the
+#                                               end, one process per variant, on the benchmark's int4 package;
+#                                               PROBE_ONLY=1 runs nothing else)
 # Resumable: the workspace, finished bench phases and finished steps live in bench/work/gpu* (git-ignored,
 # kept on a warm machine between calls), so a second call with the same command goes on where a call
 # stopped at its time limit. Steps, in the order of what they prove:
@@ -51,17 +52,19 @@ for _ in range(20): y.copy_(x)
 torch.cuda.synchronize();print(round(2*20*2**30/(time.perf_counter()-t)/1e9))")
 echo "GPU copy bandwidth (read + write): ${gbps} GB/s after $(elapsed) s"
 
-if [[ -n "${PROBE:-}" ]]; then
+
+probe() {
+  [[ -n "${PROBE:-}" ]] || return 0
   node --import tsx -e "import('./bench/src/workspace.ts').then((m) => m.prepareWorkspace('$work', '/tmp/hymba-1.5b-files', ['int4'], console.log))"
   for variant in ${PROBE//,/ }; do
     (( $(left) > 40 )) || break
     timeout $(( $(left) - 10 )) node --import tsx bench/gpu/webgpu-options-probe.ts "$work/packages/hymba-1.5b-int4" --variant "$variant" \
-      --prompt 512 --steps 48 2>/dev/null | grep '^{' | tee -a "$results/webgpu-options-probe.jsonl"
+      --threads 0 --prompt 512 --steps 48 2>/dev/null | grep '^{' | tee -a "$results/webgpu-options-probe.jsonl"
   done
   cp "$results/webgpu-options-probe.jsonl" "$OUT/" 2>/dev/null
   echo "probe done after $(elapsed) s"
-  exit 0
-fi
+}
+if [[ -n "${PROBE_ONLY:-}" ]]; then probe; exit 0; fi
 
 torch_pid=
 if [[ -n "${TORCH:-}" && ! -f "$results/torch-reference.json" ]]; then
@@ -93,5 +96,6 @@ agree() { # agree <package> <name>
 }
 agree "$exact" acc0
 agree "$work/packages/hymba-1.5b-int4" acc4
+probe
 collect
 echo "done after $(elapsed) s"
