@@ -2,7 +2,7 @@
 # The GPU benchmark, run on the device machine (NVIDIA H200, no Node, no network) from the repo root, with
 # .carry/gpu (bench/gpu/prepare-carry.sh) and .gl (Vulkan loader debs) carried. Device command:
 #   bash bench/gpu/run-on-device.sh            (carry: [".carry/gpu", ".gl"]; BUDGET_S=seconds, default 540;
-#                                               TORCH=1 adds the PyTorch reference, measured once already;
+#                                               TORCH=1 measures the PyTorch reference first (the GPU target);
 #                                               PROBE=engine,before,... adds bench/gpu/webgpu-options-probe.ts at the
 #                                               end, one process per variant, on the benchmark's int4 package;
 #                                               PROBE_ONLY=1 runs nothing else)
@@ -10,8 +10,10 @@
 # kept on a warm machine between calls), so a second call with the same command goes on where a call
 # stopped at its time limit. Steps, in the order of what they prove:
 #   1. Vulkan loader, Node + node_modules, GPU copy bandwidth (PyTorch).
-#   2. `hymba bench --quick --device webgpu --resume`: synth + convert the 1.5B layout, the engine's WebGPU
-#      session (caches resident on the GPU, Scan on the CPU), then the Llama-3.2-3B-shaped baseline.
+#   2. With TORCH=1 first, alone on the GPU: the PyTorch batch-1 reference (bench/gpu/torch_hymba_decode.py),
+#      which the benchmark then reports as the GPU target (--gpu-reference).
+#      `hymba bench --quick --device webgpu --resume`: synth + convert the 1.5B layout, the engine's WebGPU
+#      session (caches resident on the GPU, prompt chunks in closed form), then the Llama-3.2-3B-shaped baseline.
 #   3. bench/gpu/device-agreement.ts on an int4 package converted at accuracy level 0 (float activations:
 #      WebGPU must equal the CPU), then on the benchmark's level-4 package (both providers quantize
 #      activations to int8, each its own way), over a 1,100-token prompt and 64 steps past M + W.
@@ -66,20 +68,20 @@ probe() {
 }
 if [[ -n "${PROBE_ONLY:-}" ]]; then probe; exit 0; fi
 
-torch_pid=
 if [[ -n "${TORCH:-}" && ! -f "$results/torch-reference.json" ]]; then
-  PYTHONUNBUFFERED=1 timeout 120 python3 bench/gpu/torch_hymba_decode.py --config /tmp/hymba-1.5b-files/config.json \
-    --out "$results/torch-reference.json" --contexts 512,4096,8192 --steps 32 > "$results/torch.log" 2>&1 &
-  torch_pid=$!
+  # Before the benchmark, alone on the GPU, so neither measurement disturbs the other.
+  PYTHONUNBUFFERED=1 timeout 150 python3 bench/gpu/torch_hymba_decode.py --config /tmp/hymba-1.5b-files/config.json \
+    --out "$results/torch-reference.json" --contexts 512,4096,8192 --steps 32 || echo "torch reference stopped after $(elapsed) s"
 fi
+reference=()
+[[ -f "$results/torch-reference.json" ]] && reference=(--gpu-reference "$results/torch-reference.json")
 
 if [[ ! -f "$results/bench/latest-quick.json" ]]; then
-  timeout $(( $(left) - 20 )) node bin/hymba.mjs bench --quick --device webgpu --decode-steps 32 --threads 16 --resume ${BENCH_FLAGS:-} \
+  timeout $(( $(left) - 20 )) node bin/hymba.mjs bench --quick --device webgpu --decode-steps 32 --threads 16 --resume "${reference[@]}" ${BENCH_FLAGS:-} \
     --work "$work" --source /tmp/hymba-1.5b-files --bandwidth-gbps "$gbps" --out "$results/bench" \
     || echo "bench stopped (time limit or error) after $(elapsed) s"
   collect
 fi
-if [[ -n "$torch_pid" ]]; then wait "$torch_pid"; echo "torch reference exit $? (log below)"; cat "$results/torch.log"; fi
 
 checkpoint=$work/hymba-1.5b-random
 exact=$work/packages/hymba-1.5b-int4-acc0

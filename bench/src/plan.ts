@@ -20,6 +20,8 @@ export interface BenchOptions {
   readonly bandwidthGBps: number | null;
   /** Timed decode steps per measurement instead of the plan's (Hymba and Llama). */
   readonly decodeSteps: number | null;
+  /** A PyTorch decode reference on the same GPU (torch_hymba_decode.py JSON): adds the GPU target. */
+  readonly gpuReferencePath: string | null;
   /** Reuse phases a stopped run with the same inputs finished (work folder `phases/`). */
   readonly resume: boolean;
   /** The exact command line, recorded in the results. */

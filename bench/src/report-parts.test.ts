@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { modelPart, summariseProfile } from './ort-profile.ts';
 import { barChart, lineChart, niceScale } from './svg-chart.ts';
+import { gpuReferenceTarget, rooflineTarget } from './results.ts';
 
 test('niceScale covers the maximum with round steps', () => {
   assert.deepEqual(niceScale(30.3), { top: 40, step: 10 });
@@ -43,4 +44,19 @@ test('profile summary sums kernel time of the last runs by operator and model pa
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
+});
+
+test('the GPU target compares decode with the PyTorch reference at the contexts both measured; the roofline target is n/a on a GPU', () => {
+  const row = (context: number, tokensPerSec: number) => ({ context, tokensPerSec, steps: 8, msPerToken: 1000 / tokensPerSec, cacheSource: 'prefill' as const, rooflineWithCacheTokensPerSec: 1000, percentOfRoofline: 1 });
+  const reference = { device: 'GPU X', torch: '2.0', dtype: 'bfloat16', decode: [{ context: 512, tokensPerSec: 18 }, { context: 4096, tokensPerSec: 19 }, { context: 8192, tokensPerSec: 21 }] };
+  const met = gpuReferenceTarget([row(512, 27.6), row(8192, 25.5)], reference);
+  assert.equal(met.met, true);
+  assert.match(met.measured, /^512: 27\.60 vs 18\.00 tok\/s \(1\.53×\); 8192: 25\.50 vs 21\.00/);
+  assert.doesNotMatch(met.measured, /4096/, 'a context only the reference measured is left out');
+  assert.equal(gpuReferenceTarget([row(512, 27.6), row(8192, 20)], reference).met, false, 'one slower context misses the target');
+  assert.equal(gpuReferenceTarget([row(1024, 30)], reference).met, null);
+  const headline = { context: 512, tokensPerSec: 27.6, percentOfRoofline: 0.6 };
+  assert.equal(rooflineTarget('webgpu', headline, 4300).met, null);
+  assert.equal(rooflineTarget('cpu', { ...headline, percentOfRoofline: 71 }, 40).met, true);
+  assert.equal(rooflineTarget('cpu', headline, 40).met, false);
 });

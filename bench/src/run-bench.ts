@@ -16,7 +16,7 @@ import type { HymbaPhaseInput, HymbaPhaseOutput } from './hymba-phase.ts';
 import { describeMachine, loadAverage } from './machine.ts';
 import { FULL_PLAN, QUICK_PLAN, type BenchOptions } from './plan.ts';
 import { writeResults } from './report.ts';
-import { assembleResults } from './results.ts';
+import { assembleResults, type GpuReference } from './results.ts';
 import { hymbaRooflines } from './roofline.ts';
 import { prepareWorkspace } from './workspace.ts';
 
@@ -94,6 +94,7 @@ export async function runBench(options: BenchOptions, log: (line: string) => voi
     hymba,
     llama: llama ? { ...llama, shape: LLAMA_3_2_3B, weightBytesPerToken: workspace.llama.dataBytes } : null,
     workspaceBuilt: workspace.built,
+    gpuReference: options.gpuReferencePath ? (JSON.parse(await readFile(options.gpuReferencePath, 'utf8')) as GpuReference) : null,
   });
   return writeResults(options.outDir, results);
 }

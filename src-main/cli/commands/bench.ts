@@ -12,6 +12,7 @@ import type { CliCommand } from '../cli-command.ts';
 
 const USAGE = `Usage: hymba bench [--quick] [--out bench/results] [--device cpu|webgpu|cuda|auto] [--threads N] [--work bench/work] [--formats int4[,fp16]] [--no-llama]
                    [--source <hf-files-dir>] [--allow-cpu-fallback] [--bandwidth-gbps N] [--decode-steps N] [--resume]
+                   [--gpu-reference <torch-reference.json>]
 
 Synthesises the real Hymba-1.5B layout (config + tokenizer from ../shared/fixtures/hymba-1.5b-files) with
 random weights into the work folder (git-ignored, reused between runs), converts it, and measures prefill,
@@ -29,7 +30,8 @@ memory-bandwidth roofline and a Llama-3.2-3B-shaped baseline.
   --allow-cpu-fallback  let GPU sessions run nodes their provider lacks on the CPU (the engine allows it on WebGPU only)
   --bandwidth-gbps      use this memory bandwidth for the rooflines instead of probing the CPU (GPU runs: the GPU's)
   --decode-steps        timed decode steps per measurement, Hymba and Llama (default: the plan's; GPU runs want more)
-  --resume              reuse the phases a stopped run finished with the same inputs (stored in <work>/phases)`;
+  --resume              reuse the phases a stopped run finished with the same inputs (stored in <work>/phases)
+  --gpu-reference       a PyTorch decode reference on the same GPU (bench/gpu/torch_hymba_decode.py): adds the GPU target`;
 
 const FLAGS = {
   quick: { type: 'boolean' },
@@ -44,6 +46,7 @@ const FLAGS = {
   'bandwidth-gbps': { type: 'string' },
   'decode-steps': { type: 'string' },
   resume: { type: 'boolean' },
+  'gpu-reference': { type: 'string' },
 } as const;
 
 const FORMATS: readonly WeightFormat[] = ['int4', 'fp16', 'fp32'];
@@ -83,6 +86,7 @@ async function run(args: string[]): Promise<number> {
         bandwidthGBps: bandwidth,
         decodeSteps: decodeSteps ?? null,
         resume: values.resume === true,
+        gpuReferencePath: typeof values['gpu-reference'] === 'string' ? resolve(values['gpu-reference']) : null,
         command: `hymba bench ${args.join(' ')}`.trim(),
       },
       (line) => console.log(`[${new Date().toISOString().slice(11, 19)}] ${line}`),
