@@ -101,6 +101,8 @@ export interface DeviceInfo {
   readonly available: boolean;
   /** Why it is unavailable, or notes on it. */
   readonly detail: string;
+  /** It works, but through a software renderer (no GPU hardware seen): `auto` passes over it. */
+  readonly softwareRenderer?: boolean;
 }
 
 /** What the engine reports about the model it has loaded. */

@@ -15,6 +15,21 @@ test('auto takes a working GPU provider first', async () => {
   assert.deepEqual(tried, ['cuda']);
 });
 
+test('auto passes over WebGPU on a software renderer (no GPU device node); asking for webgpu still gets it', async () => {
+  const works = async () => null;
+  const listed = await listDevices(works, () => false);
+  const webgpu = listed.find((i) => i.device === 'webgpu');
+  if (!webgpu) return; // this onnxruntime-node build has no WebGPU provider
+  assert.equal(webgpu.softwareRenderer, true);
+  assert.match(webgpu.detail, /software renderer/);
+  assert.equal((await listDevices(works, () => true)).find((i) => i.device === 'webgpu')?.softwareRenderer, undefined);
+  const tried: string[] = [];
+  const auto = await createSessionWithFallback('auto', async (d) => (tried.push(d), d), listed.filter((i) => i.device === 'webgpu' || i.device === 'cpu'));
+  assert.deepEqual(tried, ['cpu']);
+  assert.match(auto.choice.fallbackReason ?? '', /webgpu: .*software renderer/);
+  assert.deepEqual((await createSessionWithFallback('webgpu', async (d) => d, listed)).choice, { device: 'webgpu' });
+});
+
 test('auto falls back to the CPU when a listed GPU provider throws at creation, and says why', async () => {
   const { session, choice } = await createSessionWithFallback(
     'auto',

@@ -4,7 +4,7 @@
  * of falling back (onnxruntime-notes §4), so every attempt is wrapped and its error becomes a user-visible
  * reason.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import onnxProto from 'onnx-proto';
@@ -107,6 +107,23 @@ function missingVulkanLoader(): string | null {
   return found ? null : 'the Vulkan loader libvulkan.so.1 is not installed (Debian/Ubuntu: apt install libvulkan1) and a GPU Vulkan driver is needed';
 }
 
+/**
+ * Whether user space sees GPU hardware. On Linux a WebGPU adapter without a DRM render node or an NVIDIA
+ * device node is a software renderer (Mesa's lavapipe comes with the desktop's Vulkan drivers): WebGPU would
+ * then run on the CPU several times slower than the CPU provider. Other platforms: assumed present.
+ */
+export function gpuHardwarePresent(): boolean {
+  if (process.platform !== 'linux') return true;
+  if (existsSync('/dev/nvidia0') || existsSync('/dev/nvidiactl')) return true;
+  try {
+    return readdirSync('/dev/dri').some((name) => name.startsWith('renderD'));
+  } catch {
+    return false;
+  }
+}
+
+const SOFTWARE_RENDERER = 'no GPU device node (/dev/dri/renderD*, /dev/nvidia*), so the adapter is a software renderer: auto uses the CPU, which is faster';
+
 /** Creates and runs the probe model on `device`; returns null when it works, else the reason. */
 export const probeDevice: DeviceProbe = async (device) => {
   if (device === 'webgpu') {
@@ -149,7 +166,7 @@ function cachedProbe(device: ExecutionDevice): Promise<string | null> {
 }
 
 /** Every device with whether it works here and why not. */
-export async function listDevices(probe: DeviceProbe = cachedProbe): Promise<DeviceInfo[]> {
+export async function listDevices(probe: DeviceProbe = cachedProbe, hardware: () => boolean = gpuHardwarePresent): Promise<DeviceInfo[]> {
   const listed = listedDevices();
   const infos: DeviceInfo[] = [];
   for (const device of ALL_DEVICES) {
@@ -159,7 +176,9 @@ export async function listDevices(probe: DeviceProbe = cachedProbe): Promise<Dev
       continue;
     }
     const failure = await probe(device);
-    infos.push(failure === null ? { device, available: true, detail: build } : { device, available: false, detail: `${build}; probe failed: ${failure}` });
+    if (failure !== null) infos.push({ device, available: false, detail: `${build}; probe failed: ${failure}` });
+    else if (device === 'webgpu' && !hardware()) infos.push({ device, available: true, detail: `${build}; ${SOFTWARE_RENDERER}`, softwareRenderer: true });
+    else infos.push({ device, available: true, detail: build });
   }
   return infos;
 }
@@ -181,9 +200,9 @@ export async function createSessionWithFallback<S>(
   devices: readonly DeviceInfo[],
 ): Promise<{ session: S; choice: DeviceChoice }> {
   const reasons: string[] = [];
-  const candidates: ExecutionDevice[] = preference === 'auto' ? GPU_PREFERENCE.filter((d) => devices.some((i) => i.device === d && i.available)) : preference === 'cpu' ? [] : [preference];
+  const candidates: ExecutionDevice[] = preference === 'auto' ? GPU_PREFERENCE.filter((d) => devices.some((i) => i.device === d && i.available && !i.softwareRenderer)) : preference === 'cpu' ? [] : [preference];
   if (preference === 'auto') {
-    for (const info of devices) if (info.device !== 'cpu' && !info.available) reasons.push(`${info.device}: ${info.detail}`);
+    for (const info of devices) if (info.device !== 'cpu' && (!info.available || info.softwareRenderer)) reasons.push(`${info.device}: ${info.detail}`);
   }
   for (const device of candidates) {
     const info = devices.find((i) => i.device === device);
