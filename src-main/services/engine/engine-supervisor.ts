@@ -1,7 +1,9 @@
 /**
  * Engine supervisor: owns the engine process. Starts it, matches replies to requests by id, streams
  * generation events, and when the process dies unexpectedly fails what was running with ENGINE_CRASHED,
- * starts a new process and reloads the model that was loaded (a few times, then gives up).
+ * starts a new process and reloads the model that was loaded (a few times, then gives up). If it died while
+ * the model ran on a GPU (a driver fault; WebGPU runs without API validation, devices.ts), models load on
+ * the CPU from then on, saying why, until the device setting changes.
  */
 import { randomUUID } from 'node:crypto';
 import type { EngineState } from '../../contract/api-types.ts';
@@ -45,6 +47,10 @@ export class EngineSupervisor {
   private loaded: { packageDir: string; settings: EngineSettings } | null = null;
   private restartsValue = 0;
   private stopping = false;
+  /** Device of the model the engine has loaded. */
+  private loadedDevice: string | null = null;
+  /** Set when the engine died while running on a GPU: why loads now use the CPU. */
+  private gpuCrash: string | null = null;
 
   constructor(private readonly factory: EngineChannelFactory, private settings: EngineSettings) {}
 
@@ -139,6 +145,9 @@ export class EngineSupervisor {
       return;
     }
     this.setState('crashed');
+    if (this.loaded && this.loadedDevice !== null && this.loadedDevice !== 'cpu') {
+      this.gpuCrash = `the engine stopped while running the model on ${this.loadedDevice} (exit code ${code}); models load on the CPU until the device setting changes`;
+    }
     if (this.restartsValue >= MAX_RESTARTS) return;
     this.restartsValue += 1;
     void this.recover();
@@ -167,19 +176,27 @@ export class EngineSupervisor {
     return this.send<T>({ ...command, id: randomUUID() } as EngineRequest);
   }
 
+  /** The settings loads use: the user's, with the CPU after a crash on a GPU. */
+  private effectiveSettings(): EngineSettings {
+    return this.gpuCrash ? { ...this.settings, device: 'cpu' } : this.settings;
+  }
+
   async load(packageDir: string): Promise<Result<LoadedModelInfo>> {
     this.setState('loading');
-    const result = await this.command<LoadedModelInfo>({ type: 'load', packageDir, settings: this.settings });
-    if (result.ok) this.loaded = { packageDir, settings: this.settings };
-    else this.loaded = null;
+    const settings = this.effectiveSettings();
+    const loaded = await this.command<LoadedModelInfo>({ type: 'load', packageDir, settings });
+    const result = loaded.ok && this.gpuCrash ? ok({ ...loaded.value, fallbackReason: this.gpuCrash }) : loaded;
+    this.loaded = result.ok ? { packageDir, settings } : null;
+    this.loadedDevice = result.ok ? result.value.device : null;
     if (this.stateValue === 'loading') this.setState(this.channel ? 'idle' : 'crashed');
     return result;
   }
 
   async configure(settings: EngineSettings): Promise<Result<unknown>> {
+    if (settings.device !== this.settings.device) this.gpuCrash = null;
     this.settings = settings;
     if (!this.channel) return ok(null);
-    return this.command({ type: 'configure', settings });
+    return this.command({ type: 'configure', settings: this.effectiveSettings() });
   }
 
   status(): Promise<Result<EngineStatus>> {
