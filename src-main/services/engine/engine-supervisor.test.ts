@@ -8,6 +8,8 @@ import { EngineSupervisor } from './engine-supervisor.ts';
 /** An engine process stand-in: ready at once, loads on the device asked for ('auto' → webgpu), answers other requests, dies on demand. */
 class FakeEngine {
   readonly loads: EngineSettings[] = [];
+  /** What the engine process itself reports as loaded (it knows nothing of the crash). */
+  model: LoadedModelInfo | null = null;
   private exit: ((code: number | null) => void) | null = null;
 
   readonly factory = (): EngineChannel => {
@@ -15,6 +17,11 @@ class FakeEngine {
     const channel: EngineChannel = {
       pid: 1,
       send: (request: EngineRequest) => {
+        if (request.type === 'status') {
+          const value = { model: this.model, settings, busy: false, rssBytes: 0, cache: { globalKv: 0, slidingKv: 0, ssm: 0, conv: 0, meta: 0, total: 0 }, maxContextTokens: 0 };
+          queueMicrotask(() => listener({ id: request.id, type: 'result', value }));
+          return;
+        }
         if (request.type !== 'load') {
           queueMicrotask(() => listener({ id: request.id, type: 'result', value: null }));
           return;
@@ -22,6 +29,7 @@ class FakeEngine {
         this.loads.push(request.settings);
         const device = request.settings.device === 'cpu' ? 'cpu' : 'webgpu';
         const info: LoadedModelInfo = { packageDir: request.packageDir, id: 'm', displayName: 'M', kind: 'instruct', weightFormat: 'int4', device, loadMs: 1 };
+        this.model = info;
         queueMicrotask(() => listener({ id: request.id, type: 'result', value: info }));
       },
       onMessage: (l) => {
@@ -56,6 +64,9 @@ test('after the engine dies while running on a GPU, the model reloads on the CPU
   assert.match(recovered.value.fallbackReason ?? '', /stopped while running the model on webgpu \(exit code 139\)/);
   assert.deepEqual(engine.loads.map((s) => s.device), ['auto', 'cpu']);
 
+  const status = await supervisor.status();
+  assert.ok(status.ok);
+  assert.match(status.value.model?.fallbackReason ?? '', /webgpu/, 'status polls (the dashboard) keep the reason');
   const next = await supervisor.load('/models/b');
   assert.ok(next.ok && next.value.device === 'cpu', 'later loads stay on the CPU');
   await supervisor.configure({ ...settings, device: 'webgpu' });
@@ -63,6 +74,9 @@ test('after the engine dies while running on a GPU, the model reloads on the CPU
   assert.ok(retried.ok);
   assert.equal(retried.value.device, 'webgpu', 'choosing a device again retries the GPU');
   assert.equal(retried.value.fallbackReason, undefined);
+  const after = await supervisor.status();
+  assert.ok(after.ok);
+  assert.equal(after.value.model?.fallbackReason, undefined);
   supervisor.stop();
 });
 

@@ -44,11 +44,10 @@ export class EngineSupervisor {
   private ready: Promise<Result<void>> | null = null;
   private readonly pending = new Map<string, Pending>();
   private stateValue: EngineState = 'stopped';
-  private loaded: { packageDir: string; settings: EngineSettings } | null = null;
+  /** The model the engine has loaded, with the settings and device it was loaded on. */
+  private loaded: { packageDir: string; settings: EngineSettings; device: string } | null = null;
   private restartsValue = 0;
   private stopping = false;
-  /** Device of the model the engine has loaded. */
-  private loadedDevice: string | null = null;
   /** Set when the engine died while running on a GPU: why loads now use the CPU. */
   private gpuCrash: string | null = null;
 
@@ -145,8 +144,8 @@ export class EngineSupervisor {
       return;
     }
     this.setState('crashed');
-    if (this.loaded && this.loadedDevice !== null && this.loadedDevice !== 'cpu') {
-      this.gpuCrash = `the engine stopped while running the model on ${this.loadedDevice} (exit code ${code}); models load on the CPU until the device setting changes`;
+    if (this.loaded && this.loaded.device !== 'cpu') {
+      this.gpuCrash = `the engine stopped while running the model on ${this.loaded.device} (exit code ${code}); models load on the CPU until the device setting changes`;
     }
     if (this.restartsValue >= MAX_RESTARTS) return;
     this.restartsValue += 1;
@@ -181,13 +180,17 @@ export class EngineSupervisor {
     return this.gpuCrash ? { ...this.settings, device: 'cpu' } : this.settings;
   }
 
+  /** A loaded model as the host sees it: after a crash on a GPU it says why it runs on the CPU. */
+  private describe(info: LoadedModelInfo): LoadedModelInfo {
+    return this.gpuCrash ? { ...info, fallbackReason: this.gpuCrash } : info;
+  }
+
   async load(packageDir: string): Promise<Result<LoadedModelInfo>> {
     this.setState('loading');
     const settings = this.effectiveSettings();
     const loaded = await this.command<LoadedModelInfo>({ type: 'load', packageDir, settings });
-    const result = loaded.ok && this.gpuCrash ? ok({ ...loaded.value, fallbackReason: this.gpuCrash }) : loaded;
-    this.loaded = result.ok ? { packageDir, settings } : null;
-    this.loadedDevice = result.ok ? result.value.device : null;
+    const result = loaded.ok ? ok(this.describe(loaded.value)) : loaded;
+    this.loaded = result.ok ? { packageDir, settings, device: result.value.device } : null;
     if (this.stateValue === 'loading') this.setState(this.channel ? 'idle' : 'crashed');
     return result;
   }
@@ -199,8 +202,9 @@ export class EngineSupervisor {
     return this.command({ type: 'configure', settings: this.effectiveSettings() });
   }
 
-  status(): Promise<Result<EngineStatus>> {
-    return this.command<EngineStatus>({ type: 'status' });
+  async status(): Promise<Result<EngineStatus>> {
+    const status = await this.command<EngineStatus>({ type: 'status' });
+    return status.ok && status.value.model ? ok({ ...status.value, model: this.describe(status.value.model) }) : status;
   }
   devices(): Promise<Result<readonly DeviceInfo[]>> {
     return this.command<readonly DeviceInfo[]>({ type: 'devices' });
