@@ -110,7 +110,8 @@ function missingVulkanLoader(): string | null {
 /**
  * Whether user space sees GPU hardware. On Linux a WebGPU adapter without a DRM render node or an NVIDIA
  * device node is a software renderer (Mesa's lavapipe comes with the desktop's Vulkan drivers): WebGPU would
- * then run on the CPU several times slower than the CPU provider. Other platforms: assumed present.
+ * then run on the CPU, far slower than the CPU provider (8-layer test model: 3.3 against 130 tok/s decode).
+ * Other platforms: assumed present.
  */
 export function gpuHardwarePresent(): boolean {
   if (process.platform !== 'linux') return true;
