@@ -5,7 +5,8 @@
 #                                               TORCH=1 measures the PyTorch reference first (the GPU target);
 #                                               PROBE=engine,before,... adds bench/gpu/webgpu-options-probe.ts at the
 #                                               end, one process per variant, on the benchmark's int4 package;
-#                                               PROBE_ONLY=1 runs nothing else)
+#                                               PROBE_ONLY=1 runs nothing else; NO_AGREEMENT=1 skips step 3;
+#                                               ROUNDS=N runs only step 4)
 # Resumable: the workspace, finished bench phases and finished steps live in bench/work/gpu* (git-ignored,
 # kept on a warm machine between calls), so a second call with the same command goes on where a call
 # stopped at its time limit. Steps, in the order of what they prove:
@@ -17,6 +18,9 @@
 #   3. bench/gpu/device-agreement.ts on an int4 package converted at accuracy level 0 (float activations:
 #      WebGPU must equal the CPU), then on the benchmark's level-4 package (both providers quantize
 #      activations to int8, each its own way), over a 1,100-token prompt and 64 steps past M + W.
+#   4. With ROUNDS=N instead: N interleaved rounds of the PyTorch reference and the engine's decode (the probe's
+#      `engine` variant, synthetic caches at 512 and 8192), alternating which goes first, then
+#      bench/gpu/rounds-summary.ts (medians and the per-round spread of the ratio).
 # Every step copies what it wrote to $OUT at once (a call stopped at its limit still returns it).
 set -uo pipefail
 started=$(date +%s)
@@ -68,6 +72,29 @@ probe() {
 }
 if [[ -n "${PROBE_ONLY:-}" ]]; then probe; exit 0; fi
 
+if [[ -n "${ROUNDS:-}" ]]; then
+  node --import tsx -e "import('./bench/src/workspace.ts').then((m) => m.prepareWorkspace('$work', '/tmp/hymba-1.5b-files', ['int4'], console.log))"
+  torch_round() {
+    PYTHONUNBUFFERED=1 timeout 120 python3 bench/gpu/torch_hymba_decode.py --config /tmp/hymba-1.5b-files/config.json \
+      --out "$results/torch-round.json" --contexts 512,8192 --steps 32 >/dev/null &&
+      python3 -c "import json; d = json.load(open('$results/torch-round.json')); d['round'] = $1; print(json.dumps(d))" | tee -a "$results/rounds.jsonl"
+  }
+  engine_round() {
+    timeout 120 node --import tsx bench/gpu/webgpu-options-probe.ts "$work/packages/hymba-1.5b-int4" --variant engine \
+      --prompt 512 --steps 32 --contexts 512,8192 2>/dev/null | grep '^{' | sed "s/^{/{\"round\":$1,/" | tee -a "$results/rounds.jsonl"
+  }
+  for round in $(seq 1 "$ROUNDS"); do
+    (( $(left) > 70 )) || break
+    if (( round % 2 == 1 )); then torch_round "$round"; engine_round "$round"; else engine_round "$round"; torch_round "$round"; fi
+    cp "$results/rounds.jsonl" "$OUT/"
+  done
+  node --import tsx bench/gpu/rounds-summary.ts "$results/rounds.jsonl" | tee "$results/rounds.md"
+  cp "$results/rounds.md" "$OUT/" 2>/dev/null
+  collect
+  echo "done after $(elapsed) s"
+  exit 0
+fi
+
 if [[ -n "${TORCH:-}" && ! -f "$results/torch-reference.json" ]]; then
   # Before the benchmark, alone on the GPU, so neither measurement disturbs the other.
   PYTHONUNBUFFERED=1 timeout 150 python3 bench/gpu/torch_hymba_decode.py --config /tmp/hymba-1.5b-files/config.json \
@@ -85,12 +112,12 @@ fi
 
 checkpoint=$work/hymba-1.5b-random
 exact=$work/packages/hymba-1.5b-int4-acc0
-if [[ -f "$checkpoint/config.json" && ! -f "$exact/manifest.json" ]] && (( $(left) > 120 )); then
+if [[ -z "${NO_AGREEMENT:-}" && -f "$checkpoint/config.json" && ! -f "$exact/manifest.json" ]] && (( $(left) > 120 )); then
   timeout $(( $(left) - 60 )) node bin/hymba.mjs convert "$checkpoint" "$exact" --dtype int4 --int4-accuracy 0 \
     || echo "accuracy-0 conversion stopped after $(elapsed) s"
 fi
 agree() { # agree <package> <name>
-  if [[ -f "$1/manifest.json" && ! -f "$results/agreement-$2.json" ]] && (( $(left) > 60 )); then
+  if [[ -z "${NO_AGREEMENT:-}" && -f "$1/manifest.json" && ! -f "$results/agreement-$2.json" ]] && (( $(left) > 60 )); then
     timeout $(( $(left) - 10 )) node --import tsx bench/gpu/device-agreement.ts "$1" --device webgpu --prompt 1100 --steps 64 \
       --out "$results/agreement-$2.json" || echo "agreement $2 stopped after $(elapsed) s"
     collect

@@ -3,11 +3,14 @@
  * (caches resident, prompt plan for the device) with one change: intra-op threads for the host-side index
  * math or the WebGPU EP's validation mode. Each variant: meta prefix, a PROMPT-token prefill,
  * one untimed and STEPS timed decode steps; prints one JSON line (load s, prefill tok/s, decode tok/s).
+ * `--contexts 512,8192` adds decode at those contexts on synthetic caches (zero tensors of the exact shapes,
+ * absorbed by HybridCache as the benchmark's synthetic rows are), for bench/gpu/run-on-device.sh's ROUNDS.
  * The WebGPU device (and with it the validation mode) is created once per process, so run one variant per
  * process, as bench/gpu/run-on-device.sh does.
  *
  *   npx tsx bench/gpu/webgpu-options-probe.ts <package> --variant engine|validationBasic|validationWgpuOnly|hostThreads|before
  *                                             [--threads N (0: onnxruntime's default)] [--prompt 512] [--steps 48]
+ *                                             [--contexts 512,8192]
  */
 import { parseArgs } from 'node:util';
 import * as ort from 'onnxruntime-node';
@@ -15,7 +18,8 @@ import { sessionOptions } from '../../src-main/engine/runtime/devices.ts';
 import { cacheResidency, promptPlan } from '../../src-main/engine/runtime/loaded-model.ts';
 import { HymbaForward, type GraphRunner } from '../../src-main/engine/runtime/model-forward.ts';
 import { readRuntimePackage } from '../../src-main/engine/runtime/package-reader.ts';
-import type { TensorMap } from '../../src-main/engine/runtime/hybrid-cache.ts';
+import type { HybridCache, TensorMap } from '../../src-main/engine/runtime/hybrid-cache.ts';
+import { cacheTensorSpecs } from '../../src-main/engine/model/graph-io.ts';
 import { promptIds } from '../src/hymba-session.ts';
 
 type Options = ort.InferenceSession.SessionOptions;
@@ -30,12 +34,36 @@ const VARIANTS: Record<string, (o: Options, threads: number) => Options> = {
   before: (o, threads) => withEp({ ...o, intraOpNumThreads: threads }, { validationMode: 'basic' }),
 };
 
-const { values, positionals } = parseArgs({ allowPositionals: true, options: { prompt: { type: 'string', default: '512' }, steps: { type: 'string', default: '48' }, variant: { type: 'string', default: 'engine' }, threads: { type: 'string', default: '0' } } });
+const { values, positionals } = parseArgs({ allowPositionals: true, options: { prompt: { type: 'string', default: '512' }, steps: { type: 'string', default: '48' }, variant: { type: 'string', default: 'engine' }, threads: { type: 'string', default: '0' }, contexts: { type: 'string', default: '' } } });
 const pkg = await readRuntimePackage(positionals[0] ?? 'bench/work/packages/hymba-1.5b-int4');
 if (!pkg.ok) throw new Error(pkg.error.message);
 const { config, cacheDtype, modelPath } = pkg.value;
 const prompt = promptIds(Number(values.prompt), 5);
 const steps = Number(values.steps);
+const contexts = values.contexts ? values.contexts.split(',').map(Number) : [];
+
+/** `tokens` positions past the meta prefix, as zero present_* tensors of the exact shapes. */
+function syntheticCache(meta: HybridCache, tokens: number): HybridCache {
+  const cache = meta.fork();
+  const length = cache.positions + tokens;
+  const outputs: TensorMap = {};
+  for (const spec of cacheTensorSpecs(config)) {
+    const dims = spec.shape.map((d) => d ?? length);
+    const count = dims.reduce((a, b) => a * b, 1);
+    outputs[spec.present] = new ort.Tensor(cacheDtype, cacheDtype === 'float32' ? new Float32Array(count) : new Uint16Array(count), dims);
+  }
+  cache.absorb(outputs, tokens);
+  return cache;
+}
+
+/** One untimed step (it moves a synthetic cache onto the device), then `steps` timed ones: tok/s. */
+async function timedDecode(forward: HymbaForward, cache: HybridCache): Promise<number> {
+  const ids = promptIds(steps + 1, 6);
+  await forward.step(cache, [ids[0]!]);
+  const started = performance.now();
+  for (let i = 1; i <= steps; i++) await forward.step(cache, [ids[i]!]);
+  return steps / ((performance.now() - started) / 1000);
+}
 
 for (const name of [values.variant]) {
   const variant = VARIANTS[name];
@@ -53,13 +81,16 @@ for (const name of [values.variant]) {
     const prefillStart = performance.now();
     await forward.prefill(cache, prompt);
     const prefillTps = prompt.length / ((performance.now() - prefillStart) / 1000);
-    const ids = promptIds(steps + 1, 6);
-    await forward.step(cache, [ids[0]!]);
-    const decodeStart = performance.now();
-    for (let i = 1; i <= steps; i++) await forward.step(cache, [ids[i]!]);
-    const decodeTps = steps / ((performance.now() - decodeStart) / 1000);
-    console.log(JSON.stringify({ variant: name, loadS: +loadS.toFixed(2), prefillTps: +prefillTps.toFixed(1), decodeTps: +decodeTps.toFixed(2), context: cache.positions - config.numMetaTokens }));
+    const context = cache.positions - config.numMetaTokens;
+    const decodeTps = await timedDecode(forward, cache);
     cache.release();
+    const synthetic: Record<string, number> = {};
+    for (const tokens of contexts) {
+      const filled = syntheticCache(meta, tokens);
+      synthetic[tokens] = +(await timedDecode(forward, filled)).toFixed(2);
+      filled.release();
+    }
+    console.log(JSON.stringify({ variant: name, loadS: +loadS.toFixed(2), prefillTps: +prefillTps.toFixed(1), decodeTps: +decodeTps.toFixed(2), context, ...(contexts.length > 0 ? { synthetic } : {}) }));
     meta.release();
     await forward.release();
   } catch (caught) {
