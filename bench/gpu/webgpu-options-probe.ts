@@ -19,7 +19,7 @@ import { cacheResidency, promptPlan } from '../../src-main/engine/runtime/loaded
 import { HymbaForward, type GraphRunner } from '../../src-main/engine/runtime/model-forward.ts';
 import { readRuntimePackage } from '../../src-main/engine/runtime/package-reader.ts';
 import type { HybridCache, TensorMap } from '../../src-main/engine/runtime/hybrid-cache.ts';
-import { cacheTensorSpecs } from '../../src-main/engine/model/graph-io.ts';
+import { syntheticCacheAfter } from '../src/synthetic-cache.ts';
 import { promptIds } from '../src/hymba-session.ts';
 
 type Options = ort.InferenceSession.SessionOptions;
@@ -41,20 +41,6 @@ const { config, cacheDtype, modelPath } = pkg.value;
 const prompt = promptIds(Number(values.prompt), 5);
 const steps = Number(values.steps);
 const contexts = values.contexts ? values.contexts.split(',').map(Number) : [];
-
-/** `tokens` positions past the meta prefix, as zero present_* tensors of the exact shapes. */
-function syntheticCache(meta: HybridCache, tokens: number): HybridCache {
-  const cache = meta.fork();
-  const length = cache.positions + tokens;
-  const outputs: TensorMap = {};
-  for (const spec of cacheTensorSpecs(config)) {
-    const dims = spec.shape.map((d) => d ?? length);
-    const count = dims.reduce((a, b) => a * b, 1);
-    outputs[spec.present] = new ort.Tensor(cacheDtype, cacheDtype === 'float32' ? new Float32Array(count) : new Uint16Array(count), dims);
-  }
-  cache.absorb(outputs, tokens);
-  return cache;
-}
 
 /** One untimed step (it moves a synthetic cache onto the device), then `steps` timed ones: tok/s. */
 async function timedDecode(forward: HymbaForward, cache: HybridCache): Promise<number> {
@@ -86,7 +72,7 @@ for (const name of [values.variant]) {
     cache.release();
     const synthetic: Record<string, number> = {};
     for (const tokens of contexts) {
-      const filled = syntheticCache(meta, tokens);
+      const filled = syntheticCacheAfter(meta, config, cacheDtype, tokens);
       synthetic[tokens] = +(await timedDecode(forward, filled)).toFixed(2);
       filled.release();
     }

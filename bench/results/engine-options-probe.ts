@@ -16,7 +16,7 @@ import { promptPlan } from '../../src-main/engine/runtime/loaded-model.ts';
 import { DEFAULT_PREFILL_CHUNK, HymbaForward } from '../../src-main/engine/runtime/model-forward.ts';
 import { readRuntimePackage } from '../../src-main/engine/runtime/package-reader.ts';
 import type { HybridCache, TensorMap } from '../../src-main/engine/runtime/hybrid-cache.ts';
-import { cacheTensorSpecs } from '../../src-main/engine/model/graph-io.ts';
+import { syntheticCacheAfter } from '../src/synthetic-cache.ts';
 
 const env = process.env;
 const statusGb = (key: string): number => Number(new RegExp(`${key}:\\s+(\\d+)`).exec(readFileSync('/proc/self/status', 'utf8'))?.[1] ?? NaN) / 1e6;
@@ -61,18 +61,7 @@ async function decode(cache: HybridCache, steps: number): Promise<number> {
 }
 
 /** Zero K/V of the exact shapes for `tokens` positions after the meta prefix. */
-function synthetic(tokens: number): HybridCache {
-  const cache = meta.fork();
-  const length = cache.positions + tokens;
-  const outputs: TensorMap = {};
-  for (const spec of cacheTensorSpecs(config)) {
-    const dims = spec.shape.map((d) => d ?? length);
-    const count = dims.reduce((a, b) => a * b, 1);
-    outputs[spec.present] = new ort.Tensor(cacheDtype, cacheDtype === 'float32' ? new Float32Array(count) : new Uint16Array(count), dims);
-  }
-  cache.absorb(outputs, tokens);
-  return cache;
-}
+const synthetic = (tokens: number): HybridCache => syntheticCacheAfter(meta, config, cacheDtype, tokens);
 
 const steps = Number(env.STEPS ?? 6);
 const round = (x: number): number => Number(x.toFixed(2));

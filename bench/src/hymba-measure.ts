@@ -4,13 +4,12 @@
  * the live cache bytes (beside the §7 formula) and decode throughput at the chosen contexts, and decode on
  * synthetic caches of a given length (shape-exact, contents zero) where filling would take too long.
  */
-import * as ort from 'onnxruntime-node';
 import type { CacheBreakdown } from '../../src-main/contract/domain.ts';
-import { cacheTensorSpecs } from '../../src-main/engine/model/graph-io.ts';
 import { cacheBytesAt } from '../../src-main/engine/runtime/cache-layout.ts';
 import { generate } from '../../src-main/engine/runtime/generation-loop.ts';
-import type { HybridCache, TensorMap } from '../../src-main/engine/runtime/hybrid-cache.ts';
+import type { HybridCache } from '../../src-main/engine/runtime/hybrid-cache.ts';
 import type { InstrumentedModel } from './hymba-session.ts';
+import { syntheticCacheAfter } from './synthetic-cache.ts';
 import { promptIds } from './hymba-session.ts';
 
 export interface PrefillResult {
@@ -148,17 +147,7 @@ export async function longSequence(model: InstrumentedModel, cacheTargets: reado
  * tensors of the exact present_* shapes (sliding layers are trimmed by absorb as in generation).
  */
 export function syntheticCache(model: InstrumentedModel, tokens: number): HybridCache {
-  const cache = model.metaCache.fork();
-  const length = cache.positions + tokens;
-  const dtype = model.layout.dtype;
-  const outputs: TensorMap = {};
-  for (const spec of cacheTensorSpecs(model.config)) {
-    const dims = spec.shape.map((d) => d ?? length);
-    const count = dims.reduce((a, b) => a * b, 1);
-    outputs[spec.present] = new ort.Tensor(dtype, dtype === 'float32' ? new Float32Array(count) : new Uint16Array(count), dims);
-  }
-  cache.absorb(outputs, tokens);
-  return cache;
+  return syntheticCacheAfter(model.metaCache, model.config, model.layout.dtype, tokens);
 }
 
 /** A completion prompt of about `tokens` tokens through the generation loop: TTFT and loop decode speed. */
