@@ -6,11 +6,19 @@ caches with cross-layer KV sharing, Mamba-1 state update with dt/B/C RMSNorms, f
 Caches are filled with random values of the exact shapes for each context (decode cost depends only on the
 shapes), as the ONNX bench does for its synthetic contexts. Prints and writes one JSON object.
 
+The same decode step is checked against the official code's logits (`--check <hymba-ref-a folder>`): the
+fixture's weights, float32, every token of each extended sequence through the cache one at a time after the M
+meta tokens, against `extended_nocache_logits_window_minus_1` (what the official cached decode equals, NOTES.md
+of the fixture); exit status 1 above 1e-4.
+
 Usage: python3 torch_hymba_decode.py --config config.json --out result.json [--contexts 512,4096,8192] [--steps 64]
+       python3 torch_hymba_decode.py --check ../shared/fixtures/hymba-ref-a [--device cpu]
 """
 import argparse
 import json
 import math
+import os
+import sys
 import time
 
 import torch
@@ -74,6 +82,42 @@ def random_weights(lay, device, dtype):
     return {'embed': w(lay.vocab, lay.d), 'final_norm': torch.ones(lay.d, device=device, dtype=dtype), 'layers': layers}
 
 
+def checkpoint_weights(lay, tensors, device, dtype):
+    """The decode step's weights from a Hugging Face Hymba state dict (official tensor names, tied head)."""
+    def t(name, kind=dtype):
+        return tensors[name].to(device=device, dtype=kind)
+
+    layers = []
+    for i in range(lay.layers):
+        m = f'model.layers.{i}.mamba.'
+        layers.append({
+            'in_norm': t(f'model.layers.{i}.input_layernorm.weight'), 'in_proj': t(m + 'in_proj.weight'),
+            'conv_w': t(m + 'conv1d.weight').view(lay.d_inner, lay.d_conv), 'conv_b': t(m + 'conv1d.bias'),
+            'x_proj': t(m + 'x_proj.0.weight'), 'dt_proj': t(m + 'dt_proj.0.weight'),
+            'dt_bias': t(m + 'dt_proj.0.bias', torch.float32), 'A': -torch.exp(t(m + 'A_log.0', torch.float32)),
+            'D': t(m + 'D.0', torch.float32), 'dt_norm': t(m + 'dt_layernorm.weight'),
+            'b_norm': t(m + 'B_layernorm.weight'), 'c_norm': t(m + 'C_layernorm.weight'),
+            'pre1': t(m + 'pre_avg_layernorm1.weight'), 'pre2': t(m + 'pre_avg_layernorm2.weight'),
+            'out_proj': t(m + 'out_proj.weight'), 'moe_norm': t(f'model.layers.{i}.pre_moe_layernorm.weight'),
+            'gate': t(f'model.layers.{i}.moe.experts.0.gate_proj.weight'), 'up': t(f'model.layers.{i}.moe.experts.0.up_proj.weight'),
+            'down': t(f'model.layers.{i}.moe.experts.0.down_proj.weight'),
+        })
+    return {'embed': t('model.embed_tokens.weight'), 'final_norm': t('model.final_layernorm.weight'),
+            'meta': t('model.memory_tokens'), 'layers': layers}
+
+
+def empty_cache(lay, device, dtype):
+    """The cache before the first position: no keys, zero conv and SSM states."""
+    cache = {'k': {}, 'v': {}, 'conv': [], 'ssm': [], 'positions': 0}
+    for i in range(lay.layers):
+        if lay.owns_kv(i):
+            cache['k'][i] = torch.zeros(1, lay.kv_heads, 0, lay.dqk, device=device, dtype=dtype)
+            cache['v'][i] = torch.zeros(1, lay.kv_heads, 0, lay.dv, device=device, dtype=dtype)
+        cache['conv'].append(torch.zeros(1, lay.d_inner, lay.d_conv, device=device, dtype=dtype))
+        cache['ssm'].append(torch.zeros(1, lay.d_inner, lay.d_state, device=device, dtype=dtype))
+    return cache
+
+
 def random_cache(lay, context, device, dtype):
     """Caches after `context` real tokens: globals hold meta + context, sliding producers meta + W (capped)."""
     positions = lay.meta + context
@@ -103,10 +147,11 @@ def rope(x, pos, lay):
 
 
 @torch.no_grad()
-def decode_step(lay, wts, cache, token):
-    """One token through every layer; updates `cache` in place; returns logits [vocab] (float32)."""
+def decode_step(lay, wts, cache, token, embedding=None):
+    """One token (or a meta token's `embedding`) through every layer; updates `cache` in place; returns logits
+    [vocab] (float32)."""
     pos = cache['positions']
-    h = wts['embed'][token].view(1, lay.d)
+    h = (wts['embed'][token] if embedding is None else embedding).view(1, lay.d)
     shared = {}
     for i, p in enumerate(wts['layers']):
         u = rms(h, p['in_norm'], lay.eps)
@@ -148,15 +193,42 @@ def decode_step(lay, wts, cache, token):
     return (rms(h, wts['final_norm'], lay.eps) @ wts['embed'].T).float().view(-1)
 
 
+def check(folder, device):
+    """Token-by-token decode of the fixture's extended sequences against the official logits; max |diff|."""
+    sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..', 'tools', 'train'))
+    from hymba.safetensors_io import load_file  # the training tools' reader (no safetensors package needed)
+    lay = Layout(json.load(open(os.path.join(folder, 'config.json'))))
+    wts = checkpoint_weights(lay, load_file(os.path.join(folder, 'model.safetensors')), device, torch.float32)
+    reference = load_file(os.path.join(folder, 'reference.safetensors'))
+    worst = 0.0
+    for case in json.load(open(os.path.join(folder, 'reference.json')))['cases']:
+        cache = empty_cache(lay, device, torch.float32)
+        for m in range(lay.meta):
+            decode_step(lay, wts, cache, None, embedding=wts['meta'][m])
+        rows = torch.stack([decode_step(lay, wts, cache, int(t)) for t in reference[f'{case}.extended_input_ids']])
+        diff = float((rows.cpu() - reference[f'{case}.extended_nocache_logits_window_minus_1']).abs().max())
+        print(json.dumps({'case': case, 'positions': rows.shape[0], 'maxAbsLogitDiff': diff}), flush=True)
+        worst = max(worst, diff)
+    return worst
+
+
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument('--config', required=True)
-    ap.add_argument('--out', required=True)
+    ap.add_argument('--config')
+    ap.add_argument('--out')
     ap.add_argument('--contexts', default='512,4096,8192')
     ap.add_argument('--steps', type=int, default=64)
+    ap.add_argument('--check', help='hymba-ref-a fixture folder: compare the decode step with the official logits')
+    ap.add_argument('--device', default='cuda')
     args = ap.parse_args()
+    if args.check:
+        worst = check(args.check, args.device)
+        print(f'reference check: {"PASS" if worst <= 1e-4 else "FAIL"} max_abs={worst:.2e}')
+        sys.exit(0 if worst <= 1e-4 else 1)
+    if not args.config or not args.out:
+        ap.error('--config and --out are required (or --check)')
     lay = Layout(json.load(open(args.config)))
-    device, dtype = 'cuda', torch.bfloat16
+    device, dtype = args.device, torch.bfloat16
     wts = random_weights(lay, device, dtype)
     result = {'device': torch.cuda.get_device_name(0), 'torch': torch.__version__, 'dtype': 'bfloat16', 'batch': 1, 'mode': 'eager', 'decode': []}
     token = 1
