@@ -19,8 +19,10 @@
 #      WebGPU must equal the CPU), then on the benchmark's level-4 package (both providers quantize
 #      activations to int8, each its own way), over a 1,100-token prompt and 64 steps past M + W.
 #   4. With ROUNDS=N instead: N interleaved rounds of the PyTorch reference and the engine's decode (the probe's
-#      `engine` variant, synthetic caches at 512 and 8192), alternating which goes first, then
-#      bench/gpu/rounds-summary.ts (medians and the per-round spread of the ratio).
+#      `engine` variant, synthetic caches at 512 and 8192), rotating which goes first, then
+#      bench/gpu/rounds-summary.ts (medians and the per-round spread of the ratio). GRAPH_B=<carried folder>
+#      adds a third process per round: the same package with that folder's files (e.g. an older model.onnx;
+#      the weights are the workspace's) laid over it, labelled graph-b, and a graph-b vs engine summary.
 # Every step copies what it wrote to $OUT at once (a call stopped at its limit still returns it).
 set -uo pipefail
 started=$(date +%s)
@@ -79,16 +81,25 @@ if [[ -n "${ROUNDS:-}" ]]; then
       --out "$results/torch-round.json" --contexts 512,8192 --steps 32 >/dev/null &&
       python3 -c "import json; d = json.load(open('$results/torch-round.json')); d['round'] = $1; print(json.dumps(d))" | tee -a "$results/rounds.jsonl"
   }
-  engine_round() {
-    timeout 120 node --import tsx bench/gpu/webgpu-options-probe.ts "$work/packages/hymba-1.5b-int4" --variant engine \
+  engine_round() { # engine_round <round> <package> [label]
+    timeout 120 node --import tsx bench/gpu/webgpu-options-probe.ts "$2" --variant engine ${3:+--label "$3"} \
       --prompt 512 --steps 32 --contexts 512,8192 2>/dev/null | grep '^{' | sed "s/^{/{\"round\":$1,/" | tee -a "$results/rounds.jsonl"
   }
+  steps=(torch_round engine_a)
+  engine_a() { engine_round "$1" "$work/packages/hymba-1.5b-int4"; }
+  if [[ -n "${GRAPH_B:-}" ]]; then
+    rm -rf "$work/packages/graph-b" && cp -al "$work/packages/hymba-1.5b-int4" "$work/packages/graph-b"
+    for f in "$GRAPH_B"/*; do rm -f "$work/packages/graph-b/$(basename "$f")"; cp "$f" "$work/packages/graph-b/"; done
+    engine_b() { engine_round "$1" "$work/packages/graph-b" graph-b; }
+    steps+=(engine_b)
+  fi
   for round in $(seq 1 "$ROUNDS"); do
-    (( $(left) > 70 )) || break
-    if (( round % 2 == 1 )); then torch_round "$round"; engine_round "$round"; else engine_round "$round"; torch_round "$round"; fi
+    (( $(left) > 35 * ${#steps[@]} )) || break
+    for k in "${!steps[@]}"; do "${steps[$(( (k + round - 1) % ${#steps[@]} ))]}" "$round"; done
     cp "$results/rounds.jsonl" "$OUT/"
   done
   node --import tsx bench/gpu/rounds-summary.ts "$results/rounds.jsonl" | tee "$results/rounds.md"
+  [[ -n "${GRAPH_B:-}" ]] && node --import tsx bench/gpu/rounds-summary.ts "$results/rounds.jsonl" --baseline graph-b --candidate engine | tee -a "$results/rounds.md"
   cp "$results/rounds.md" "$OUT/" 2>/dev/null
   collect
   echo "done after $(elapsed) s"

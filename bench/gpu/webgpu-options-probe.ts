@@ -4,13 +4,14 @@
  * math or the WebGPU EP's validation mode. Each variant: meta prefix, a PROMPT-token prefill,
  * one untimed and STEPS timed decode steps; prints one JSON line (load s, prefill tok/s, decode tok/s).
  * `--contexts 512,8192` adds decode at those contexts on synthetic caches (zero tensors of the exact shapes,
- * absorbed by HybridCache as the benchmark's synthetic rows are), for bench/gpu/run-on-device.sh's ROUNDS.
+ * absorbed by HybridCache as the benchmark's synthetic rows are), for bench/gpu/run-on-device.sh's ROUNDS;
+ * `--label` names the line there (default: the variant), e.g. to tell two packages apart.
  * The WebGPU device (and with it the validation mode) is created once per process, so run one variant per
  * process, as bench/gpu/run-on-device.sh does.
  *
  *   npx tsx bench/gpu/webgpu-options-probe.ts <package> --variant engine|validationBasic|validationWgpuOnly|hostThreads|before
  *                                             [--threads N (0: onnxruntime's default)] [--prompt 512] [--steps 48]
- *                                             [--contexts 512,8192]
+ *                                             [--contexts 512,8192] [--label name]
  */
 import { parseArgs } from 'node:util';
 import * as ort from 'onnxruntime-node';
@@ -34,7 +35,7 @@ const VARIANTS: Record<string, (o: Options, threads: number) => Options> = {
   before: (o, threads) => withEp({ ...o, intraOpNumThreads: threads }, { validationMode: 'basic' }),
 };
 
-const { values, positionals } = parseArgs({ allowPositionals: true, options: { prompt: { type: 'string', default: '512' }, steps: { type: 'string', default: '48' }, variant: { type: 'string', default: 'engine' }, threads: { type: 'string', default: '0' }, contexts: { type: 'string', default: '' } } });
+const { values, positionals } = parseArgs({ allowPositionals: true, options: { prompt: { type: 'string', default: '512' }, steps: { type: 'string', default: '48' }, variant: { type: 'string', default: 'engine' }, threads: { type: 'string', default: '0' }, contexts: { type: 'string', default: '' }, label: { type: 'string' } } });
 const pkg = await readRuntimePackage(positionals[0] ?? 'bench/work/packages/hymba-1.5b-int4');
 if (!pkg.ok) throw new Error(pkg.error.message);
 const { config, cacheDtype, modelPath } = pkg.value;
@@ -76,7 +77,7 @@ for (const name of [values.variant]) {
       synthetic[tokens] = +(await timedDecode(forward, filled)).toFixed(2);
       filled.release();
     }
-    console.log(JSON.stringify({ variant: name, loadS: +loadS.toFixed(2), prefillTps: +prefillTps.toFixed(1), decodeTps: +decodeTps.toFixed(2), context, ...(contexts.length > 0 ? { synthetic } : {}) }));
+    console.log(JSON.stringify({ variant: name, ...(values.label ? { label: values.label } : {}), loadS: +loadS.toFixed(2), prefillTps: +prefillTps.toFixed(1), decodeTps: +decodeTps.toFixed(2), context, ...(contexts.length > 0 ? { synthetic } : {}) }));
     meta.release();
     await forward.release();
   } catch (caught) {

@@ -8,7 +8,7 @@
  *   logits float32 [1, n, V]
  */
 import { float, GraphBuilder, Scope } from '../../src-main/engine/onnx/graph-builder.ts';
-import { applyRope } from '../../src-main/engine/onnx/hymba/rope.ts';
+import { applyRope, ropeCallTables, type RopeTables } from '../../src-main/engine/onnx/hymba/rope.ts';
 import { INT4_BLOCK } from '../../src-main/engine/onnx/weight-encoding.ts';
 import { INPUT_IDS, LOGITS, NUM_LOGITS_TO_KEEP, pastName, POSITION_IDS, presentName } from '../../src-main/engine/model/graph-io.ts';
 import type { LlamaShape } from './llama-config.ts';
@@ -22,8 +22,7 @@ const FLOAT32 = 1;
 interface Call {
   readonly length: string;
   readonly positions: string;
-  readonly cos: string;
-  readonly sin: string;
+  readonly rope: RopeTables;
   /** [T, L] additive causal mask, computed once per layer from the key count. */
   readonly mask: (scope: Scope, pastKey: string) => string;
 }
@@ -43,7 +42,7 @@ function splitHeads(scope: Scope, x: string, heads: number, dim: number): string
 }
 
 /*
- * positions [T] ─ × inv_freq [d/2] ─ θ ─ Concat(θ, θ) ─ Cos / Sin ─ [1,1,T,d]   (plain RoPE, rotate-half)
+ * positions [T] ─ × inv_freq [d/2] ─ θ ─ Cos / Sin [T, d/2]   (plain RoPE, rotate-half, Hymba's RotaryEmbedding)
  * mask: kpos = Range(0, P_past + T); Where(q_pos − kpos >= 0, 0, −inf) [T, L]
  */
 function callValues(graph: GraphBuilder, shape: LlamaShape, ids: string, positionIds: string): Call {
@@ -52,12 +51,7 @@ function callValues(graph: GraphBuilder, shape: LlamaShape, ids: string, positio
   const positions = scope.op('positions', 'Reshape', [positionIds, scope.int64([-1])]);
   const half = shape.headDim / 2;
   const invFreq = graph.inline('/model/rope/inv_freq', 'float32', [half], Float32Array.from({ length: half }, (_, i) => Math.pow(shape.ropeTheta, (-2 * i) / shape.headDim)));
-  const column = scope.op('positions_column', 'Unsqueeze', [scope.op('positions_float', 'Cast', [positions], { to: FLOAT32 }), scope.int64([1])]);
-  const angles = scope.op('angles', 'Mul', [column, invFreq]);
-  const full = scope.op('angles_full', 'Concat', [angles, angles], { axis: -1 });
-  const tableShape = scope.int64([1, 1, -1, shape.headDim]);
-  const cos = scope.op('cos_table', 'Reshape', [scope.op('cos', 'Cos', [full]), tableShape]);
-  const sin = scope.op('sin_table', 'Reshape', [scope.op('sin', 'Sin', [full]), tableShape]);
+  const rope = ropeCallTables(new Scope(graph, '/model/rope'), invFreq, positions);
   const mask = (at: Scope, pastKey: string): string => {
     const pastLen = at.op('past_len', 'Gather', [at.op('past_shape', 'Shape', [pastKey]), at.int64(2)], { axis: 0 });
     const total = at.op('total_len', 'Add', [pastLen, at.op('call_len', 'Squeeze', [length, at.int64([0])])]);
@@ -65,7 +59,7 @@ function callValues(graph: GraphBuilder, shape: LlamaShape, ids: string, positio
     const diff = at.op('distance', 'Sub', [at.op('query_pos', 'Unsqueeze', [positions, at.int64([1])]), at.op('key_row', 'Unsqueeze', [keyPos, at.int64([0])])]);
     return at.op('mask', 'Where', [at.op('causal', 'GreaterOrEqual', [diff, at.int64(0)]), at.float32(0), at.float32(-Infinity)]);
   };
-  return { length, positions, cos, sin, mask };
+  return { length, positions, rope, mask };
 }
 
 /*
@@ -83,7 +77,7 @@ function decoderLayer(graph: GraphBuilder, shape: LlamaShape, call: Call, i: num
   const qkv = linear(scope.at('qkv_proj'), u, randomInt4(graph, `${prefix}.self_attn.qkv_proj`, qkvRows, d), qkvRows, d);
   const [q, k, v] = scope.node('qkv_split', 'Split', [qkv, scope.int64([H * hd, Hkv * hd, Hkv * hd])], { axis: -1 }, 3) as [string, string, string];
   const attn = scope.at('attn');
-  const kHeads = applyRope(attn.at('k_rope'), splitHeads(attn.at('k_heads'), k, Hkv, hd), call.cos, call.sin);
+  const kHeads = applyRope(attn.at('k_rope'), splitHeads(attn.at('k_heads'), k, Hkv, hd), call.rope);
   const vHeads = splitHeads(attn.at('v_heads'), v, Hkv, hd);
   const pastKey = pastName('key', i);
   const presentKey = attn.op('present_key', 'Concat', [pastKey, attn.op('k_cache', 'Cast', [kHeads], { to: FLOAT16 })], { axis: 2 });
@@ -92,7 +86,7 @@ function decoderLayer(graph: GraphBuilder, shape: LlamaShape, call: Call, i: num
   const keys = attn.op('keys', 'Cast', [presentKey], { to: FLOAT32 });
   const values = attn.op('values', 'Cast', [presentValue], { to: FLOAT32 });
 
-  const qHeads = applyRope(attn.at('q_rope'), splitHeads(attn.at('q_heads'), q, H, hd), call.cos, call.sin);
+  const qHeads = applyRope(attn.at('q_rope'), splitHeads(attn.at('q_heads'), q, H, hd), call.rope);
   const grouped = attn.op('q_groups', 'Reshape', [attn.op('q_scale', 'Mul', [qHeads, attn.float32(1 / Math.sqrt(hd))]), attn.int64([1, Hkv, -1, hd])]);
   const scores = attn.op('scores', 'MatMul', [grouped, attn.op('keys_t', 'Transpose', [keys], { perm: [0, 1, 3, 2] })]);
   const perQuery = attn.op('scores_5d', 'Reshape', [scores, attn.op('scores_5d_shape', 'Concat', [attn.int64([1, Hkv, H / Hkv]), call.length, attn.int64([-1])], { axis: 0 })]);

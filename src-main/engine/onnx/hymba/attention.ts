@@ -57,7 +57,7 @@ function slidingKeptIndices(ctx: BuildContext, scope: Scope, present: string): s
 export function ownKv(ctx: BuildContext, cache: CacheIo, scope: Scope, layer: LayerSpec, k: string, v: string): SharedKv {
   const { numKvHeads, qkHeadDim, vHeadDim } = ctx.config;
   const i = layer.index;
-  const kHeads = applyRope(scope.at('k_rope'), splitHeads(scope.at('k_heads'), k, numKvHeads, qkHeadDim), ctx.call.cos, ctx.call.sin);
+  const kHeads = applyRope(scope.at('k_rope'), splitHeads(scope.at('k_heads'), k, numKvHeads, qkHeadDim), ctx.call.rope);
   const vHeads = splitHeads(scope.at('v_heads'), v, numKvHeads, vHeadDim);
   const pastKey = pastName('key', i);
   const presentKey = scope.op('present_key', 'Concat', [pastKey, cache.toCache(scope.at('k_cache'), kHeads)], { axis: 2 });
@@ -84,7 +84,7 @@ export function ownKv(ctx: BuildContext, cache: CacheIo, scope: Scope, layer: La
 export function attend(ctx: BuildContext, scope: Scope, q: string, kv: SharedKv): string {
   const { numHeads: H, numKvHeads: Hkv, qkHeadDim: dqk, vHeadDim: dv } = ctx.config;
   const G = H / Hkv;
-  const qHeads = applyRope(scope.at('q_rope'), splitHeads(scope.at('q_heads'), q, H, dqk), ctx.call.cos, ctx.call.sin);
+  const qHeads = applyRope(scope.at('q_rope'), splitHeads(scope.at('q_heads'), q, H, dqk), ctx.call.rope);
   const scaled = scope.op('q_scale', 'Mul', [qHeads, scope.float32(1 / Math.sqrt(dqk))]);
   const grouped = scope.op('q_groups', 'Reshape', [scaled, scope.int64([1, Hkv, -1, dqk])]);
   const keysT = scope.op('keys_t', 'Transpose', [kv.keys], { perm: [0, 1, 3, 2] });

@@ -5,6 +5,7 @@
 import type { CacheDtype } from '../../../contract/domain.ts';
 import type { HymbaConfig } from '../../config/hymba-config.ts';
 import type { GraphBuilder } from '../graph-builder.ts';
+import type { RopeTables } from './rope.ts';
 import type { HymbaWeights } from './weights.ts';
 
 export type CacheType = CacheDtype;
@@ -17,9 +18,8 @@ export interface CallValues {
   readonly positions: string;
   /** int64 scalar: P = position_ids[0, 0], the number of positions before this call. */
   readonly pastLength: string;
-  /** float32 [1, 1, T, d_qk]: RoPE tables for these positions. */
-  readonly cos: string;
-  readonly sin: string;
+  /** RoPE tables for these positions. */
+  readonly rope: RopeTables;
 }
 
 export interface BuildContext {

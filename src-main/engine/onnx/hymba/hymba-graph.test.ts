@@ -20,3 +20,15 @@ test('the 1.5B graph builds one attention mask per attention kind and one set of
   // A Cast of the T = 1 test lands on a GPU while the mask math around it runs on the host: a round trip per step.
   assert.deepEqual(named(/\/attn\/mask\/.*Cast/), []);
 });
+
+test('RoPE is one RotaryEmbedding kernel per rotated tensor: q in every layer, k in each KV owner', () => {
+  const config = parseHymbaConfig(CONFIG);
+  if (!config.ok) throw new Error(config.error.message);
+  const neverRead = (): Promise<Float32Array> => Promise.reject(new Error('structure only'));
+  const nodes = buildHymbaGraph(config.value, neverRead, { format: 'int4', int4AccuracyLevel: 4, cacheType: 'float16' }).toGraphProto().node!;
+  const owners = config.value.layers.filter((l) => l.ownsKv).length;
+  const rotary = nodes.filter((n) => n.opType === 'RotaryEmbedding');
+  assert.equal(rotary.length, config.value.layers.length + owners);
+  assert.ok(rotary.every((n) => n.domain === 'com.microsoft'));
+  assert.deepEqual(nodes.filter((n) => n.opType === 'Neg' && /\/attn\//.test(n.name ?? '')).map((n) => n.name), [], 'no rotate-half built from plain ops');
+});

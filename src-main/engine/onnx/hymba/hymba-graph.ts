@@ -20,15 +20,15 @@ export interface HymbaGraphOptions extends WeightOptions {
 
 /*
  * position_ids [1,T] ─ row 0 ─ positions [T]; P = positions[0]; T = Shape(input_ids)[1]
- * RoPE tables (cos, sin) for these positions, shared by every layer
+ * RoPE tables (cos, sin [T, d/2]) for these positions, shared by every layer
  */
 function callValues(graph: GraphBuilder, config: HymbaConfig, ids: string, positionIds: string): CallValues {
   const scope = new Scope(graph, '/model/call');
   const length = scope.op('length', 'Slice', [scope.op('ids_shape', 'Shape', [ids]), scope.int64([1]), scope.int64([2]), scope.int64([0])]);
   const positions = scope.op('positions', 'Reshape', [positionIds, scope.int64([-1])]);
   const pastLength = scope.op('past_length', 'Gather', [positions, scope.int64(0)], { axis: 0 });
-  const { cos, sin } = ropeTables(graph, new Scope(graph, '/model/rope'), config, positions);
-  return { length, positions, pastLength, cos, sin };
+  const rope = ropeTables(graph, new Scope(graph, '/model/rope'), config, positions);
+  return { length, positions, pastLength, rope };
 }
 
 export function buildHymbaGraph(config: HymbaConfig, read: ReadTensor, options: HymbaGraphOptions): GraphBuilder {

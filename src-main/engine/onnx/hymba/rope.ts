@@ -1,6 +1,6 @@
 /**
  * NTK RoPE (hymba-architecture §3.4): inverse frequencies from the NTK-scaled base, angles from the
- * absolute position ids, cos/sin over the full q/k head dim ([θ, θ] duplicated), rotate-half rotation.
+ * absolute position ids, rotate-half rotation over the full q/k head dim (each angle serves both halves).
  */
 import type { HymbaConfig } from '../../config/hymba-config.ts';
 import type { GraphBuilder, Scope } from '../graph-builder.ts';
@@ -16,29 +16,36 @@ export function ropeInverseFrequencies(config: HymbaConfig): Float32Array {
   return out;
 }
 
-/*
- * positions int64 [T] ─ Cast ─ Unsqueeze ─ [T,1] × inv_freq [d/2] ─ θ [T, d/2]
- * Concat(θ, θ) [T, d] ─┬─ Cos ─ Reshape [1,1,T,d] ─ cos
- *                      └─ Sin ─ Reshape [1,1,T,d] ─ sin
- */
-export function ropeTables(graph: GraphBuilder, scope: Scope, config: HymbaConfig, positions: string): { cos: string; sin: string } {
-  const invFreq = graph.inline('/model/rope/inv_freq', 'float32', [config.qkHeadDim / 2], ropeInverseFrequencies(config));
-  const pos = scope.op('positions', 'Cast', [positions], { to: 1 });
-  const column = scope.op('positions_column', 'Unsqueeze', [pos, scope.int64([1])]);
-  const angles = scope.op('angles', 'Mul', [column, invFreq]);
-  const full = scope.op('angles_full', 'Concat', [angles, angles], { axis: -1 });
-  const shape = scope.int64([1, 1, -1, config.qkHeadDim]);
-  const cos = scope.op('cos_table', 'Reshape', [scope.op('cos', 'Cos', [full]), shape]);
-  const sin = scope.op('sin_table', 'Reshape', [scope.op('sin', 'Sin', [full]), shape]);
-  return { cos, sin };
+/** This call's RoPE: half-width tables for its positions only, read by RotaryEmbedding from offset 0. */
+export interface RopeTables {
+  /** float32 [T, d/2]: cos θ and sin θ of each query position. */
+  readonly cos: string;
+  readonly sin: string;
+  /** int64 [1] = 0: RotaryEmbedding's position_ids as a start offset into the tables. */
+  readonly offset: string;
 }
 
 /*
- * x [1,heads,T,d] ─ Split(d/2, d/2) ─ x1, x2 ─ Concat(−x2, x1) = rot
- * x′ = x ⊙ cos + rot ⊙ sin
+ * positions int64 [T] ─ Cast ─ Unsqueeze ─ [T,1] × inv_freq [d/2] ─ θ [T, d/2] ─┬─ Cos ─ cos
+ *                                                                              └─ Sin ─ sin
  */
-export function applyRope(scope: Scope, x: string, cos: string, sin: string): string {
-  const [x1, x2] = scope.node('halves', 'Split', [x], { axis: -1, num_outputs: 2 }, 2) as [string, string];
-  const rotated = scope.op('rotate_half', 'Concat', [scope.op('neg', 'Neg', [x2]), x1], { axis: -1 });
-  return scope.op('sum', 'Add', [scope.op('cos', 'Mul', [x, cos]), scope.op('sin', 'Mul', [rotated, sin])]);
+export function ropeCallTables(scope: Scope, invFreq: string, positions: string): RopeTables {
+  const pos = scope.op('positions', 'Cast', [positions], { to: 1 });
+  const column = scope.op('positions_column', 'Unsqueeze', [pos, scope.int64([1])]);
+  const angles = scope.op('angles', 'Mul', [column, invFreq]);
+  return { cos: scope.op('cos', 'Cos', [angles]), sin: scope.op('sin', 'Sin', [angles]), offset: scope.int64([0]) };
+}
+
+/** Hymba's tables: the NTK inverse frequencies (ropeInverseFrequencies) at this call's positions. */
+export function ropeTables(graph: GraphBuilder, scope: Scope, config: HymbaConfig, positions: string): RopeTables {
+  const invFreq = graph.inline('/model/rope/inv_freq', 'float32', [config.qkHeadDim / 2], ropeInverseFrequencies(config));
+  return ropeCallTables(scope, invFreq, positions);
+}
+
+/*
+ * x [1,heads,T,d] ─ RotaryEmbedding (com.microsoft, interleaved = 0) = x ⊙ [cos, cos] + rotate_half(x) ⊙ [sin, sin],
+ * rotate_half(x) = (−x₂, x₁) for the halves x₁, x₂: one kernel instead of six (Split, Neg, Concat, 2 Mul, Add).
+ */
+export function applyRope(scope: Scope, x: string, tables: RopeTables): string {
+  return scope.op('rotary', 'RotaryEmbedding', [x, tables.offset, tables.cos, tables.sin], { interleaved: 0 }, 'com.microsoft');
 }
