@@ -143,6 +143,8 @@ export interface ModelDetails extends ModelSummary {
   readonly hiddenSize: number;
   /** The source checkpoint (folder or HF id) the package was converted from, when known. */
   readonly sourceCheckpoint?: string;
+  /** Set when an older converter made the graph: what that costs, and how to update it. */
+  readonly outdatedGraph?: string;
 }
 
 export type ActiveModelStatus = 'none' | 'loading' | 'ready' | 'failed' | 'crashed';

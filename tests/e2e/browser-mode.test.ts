@@ -9,7 +9,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildModelFixtures, installPackage, type ModelFixtures } from './support/model-fixtures.ts';
+import { buildModelFixtures, installOutdatedCopy, installPackage, type ModelFixtures } from './support/model-fixtures.ts';
 import { startServer, type RunningServer } from './support/server.ts';
 import { buildRenderer, missingBuild } from './support/build-app.ts';
 import { REPO_ROOT } from './support/paths.ts';
@@ -57,6 +57,7 @@ describe('Hymba Desk in the browser (hymba serve, real engine)', { skip }, () =>
     dataDir = await mkdtemp(join(tmpdir(), 'hymba-desk-e2e-data-'));
     await installPackage(fixtures.basePackageDir, dataDir, 'e2e-base');
     await installPackage(fixtures.instructPackageDir, dataDir, 'e2e-instruct');
+    await installOutdatedCopy(fixtures.instructPackageDir, dataDir, 'e2e-old', 'E2E Instruct (older graph)');
     server = await startServer({ dataDir });
     session = await openBrowser(server.url);
   });
@@ -216,7 +217,12 @@ describe('Hymba Desk in the browser (hymba serve, real engine)', { skip }, () =>
     await cells.first().waitFor();
     const kinds = await cells.evaluateAll((elements) => elements.map((e) => e.getAttribute('data-kind')));
     assert.deepEqual(kinds, ['global', 'sliding', 'shared', 'sliding', 'shared', 'global']);
+    assert.equal(await page.getByTestId('outdated-graph').count(), 0, 'a package from this converter is current');
     await screenshot(page, 'models-details');
+    await modelRow(page, 'e2e-old').getByTestId('details-button').click();
+    await page.getByLabel('Details of E2E Instruct (older graph)').waitFor();
+    assert.match(await page.getByTestId('outdated-graph').innerText(), /older Hymba Desk \(graph revision 2 of \d+\).*Import its Hugging Face folder again/);
+    await screenshot(page, 'models-details-outdated');
   });
 
   e2e('importing a checkpoint folder shows progress and ends with the model listed', async () => {

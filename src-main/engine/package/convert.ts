@@ -14,7 +14,7 @@ import type { HymbaCheckpoint, OpenCheckpoint } from '../checkpoint/tensor-sourc
 import { buildHymbaGraph } from '../onnx/hymba/hymba-graph.ts';
 import { createInt4Quantizer, serialInt4Quantizer } from '../onnx/int4-quantizer.ts';
 import { INT4_BLOCK } from '../onnx/weight-encoding.ts';
-import { cacheLayout, MANIFEST_FILE, MANIFEST_FORMAT_VERSION, packageId, type PackageManifest } from './manifest.ts';
+import { cacheLayout, GRAPH_REVISION, MANIFEST_FILE, MANIFEST_FORMAT_VERSION, packageId, type PackageManifest } from './manifest.ts';
 import { DATA_FILE, MODEL_FILE, writeOnnxModel } from './onnx-writer.ts';
 import { describeSourceFiles } from './source-files.ts';
 
@@ -152,7 +152,7 @@ async function writePackage(checkpoint: HymbaCheckpoint, temp: string, outDir: s
     ...(format === 'int4' ? { int4: { blockSize: INT4_BLOCK, accuracyLevel, zeroPoints: true as const } } : {}),
     cacheDtype,
     parameterCount: infos.reduce((a, t) => a + t.shape.reduce((x, y) => x * y, 1), 0),
-    graph: { file: MODEL_FILE, dataFile: DATA_FILE, opset: 21, numMetaTokens: config.numMetaTokens, slidingWindow: config.slidingWindow, slidingCacheTrimmed: true },
+    graph: { file: MODEL_FILE, dataFile: DATA_FILE, opset: 21, numMetaTokens: config.numMetaTokens, slidingWindow: config.slidingWindow, slidingCacheTrimmed: true, revision: GRAPH_REVISION },
     cacheLayout: cacheLayout(config, cacheDtype),
     sizes: { modelBytes: written.modelBytes, dataBytes: written.dataBytes },
   };

@@ -9,6 +9,15 @@ import { cacheLayout as runtimeCacheLayout } from '../runtime/cache-layout.ts';
 export const MANIFEST_FILE = 'manifest.json';
 export const MANIFEST_FORMAT_VERSION = 1;
 
+/**
+ * What the converter's graph can do, by revision (manifest `graph.revision`; packages without it predate 3).
+ * Every revision runs; an older one is slower on a GPU:
+ *   1  sliding caches trimmed by the runtime, so on a GPU caches come back to the host after every token;
+ *   2  sliding caches trimmed in the graph (`slidingCacheTrimmed`), prompt chunks in closed form (`ssm_parallel`);
+ *   3  RoPE as one RotaryEmbedding kernel per rotated tensor.
+ */
+export const GRAPH_REVISION = 3;
+
 export interface SourceFileInfo {
   readonly name: string;
   readonly bytes: number;
@@ -46,6 +55,8 @@ export interface PackageManifest {
     readonly slidingWindow: number;
     /** The graph cuts sliding present_* to [meta | last W] itself (absent in packages made before it did). */
     readonly slidingCacheTrimmed?: true;
+    /** GRAPH_REVISION of the converter that wrote it (absent before revision 3). */
+    readonly revision?: number;
   };
   readonly cacheLayout: readonly ManifestCacheLayer[];
   readonly sizes: { readonly modelBytes: number; readonly dataBytes: number };

@@ -8,6 +8,7 @@ import type { ModelDetails, ModelSource } from '../../contract/api-types.ts';
 import type { CacheDtype, ModelKind, WeightFormat } from '../../contract/domain.ts';
 import { appError, err, ok, type Result } from '../../contract/errors.ts';
 import { parseHymbaConfig } from '../../engine/config/hymba-config.ts';
+import { GRAPH_REVISION } from '../../engine/package/manifest.ts';
 import { cacheLayout } from '../../engine/runtime/cache-layout.ts';
 
 const WEIGHT_BYTES: Record<WeightFormat, number> = { fp32: 4, fp16: 2, int4: 0.5 };
@@ -62,8 +63,21 @@ export async function readModelPackage(dir: string, source: ModelSource): Promis
     maxPositionEmbeddings: c.maxPositionEmbeddings,
     vocabSize: c.vocabSize,
     hiddenSize: c.hiddenSize,
-    ...(typeof manifest.source === 'object' && manifest.source !== null && typeof (manifest.source as { checkpoint?: unknown }).checkpoint === 'string'
-      ? { sourceCheckpoint: (manifest.source as { checkpoint: string }).checkpoint }
+    ...(typeof manifest.source === 'object' && manifest.source !== null && typeof (manifest.source as { dir?: unknown }).dir === 'string'
+      ? { sourceCheckpoint: (manifest.source as { dir: string }).dir }
       : {}),
+    ...outdatedGraph(manifest.graph),
   });
+}
+
+/**
+ * Packages from an older converter still run (the runtime adapts to their graph), but slower on a GPU
+ * (manifest.ts, GRAPH_REVISION). Converting the same folder again gives the same weights and the current graph.
+ */
+function outdatedGraph(graph: unknown): { outdatedGraph?: string } {
+  const fields = typeof graph === 'object' && graph !== null ? (graph as { revision?: unknown; slidingCacheTrimmed?: unknown }) : {};
+  const revision = typeof fields.revision === 'number' ? fields.revision : fields.slidingCacheTrimmed === true ? 2 : 1;
+  if (revision >= GRAPH_REVISION) return {};
+  const cost = revision === 1 ? 'on a GPU its caches return to the CPU after every token and prompts run one position at a time' : 'it runs slower on a GPU';
+  return { outdatedGraph: `Converted by an older Hymba Desk (graph revision ${revision} of ${GRAPH_REVISION}): ${cost}. Import its Hugging Face folder again to update it; the weights come out the same.` };
 }

@@ -46,9 +46,15 @@ export function ModelDetailsPanel() {
           </div>
         ))}
       </dl>
+      {details.outdatedGraph ? (
+        <div className="notice warning" data-testid="outdated-graph">
+          {details.outdatedGraph}
+        </div>
+      ) : null}
       <h3>Cache map</h3>
       <CacheMap layers={details.layers} metaTokens={details.metaTokens} slidingWindow={details.slidingWindow} />
       <p className="faint small-note mono">{details.packageDir}</p>
+      {details.source === 'installed' && details.sourceCheckpoint ? <p className="faint small-note mono">converted from {details.sourceCheckpoint}</p> : null}
     </section>
   );
 }

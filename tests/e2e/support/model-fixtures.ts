@@ -114,6 +114,15 @@ export async function installPackage(packageDir: string, dataDir: string, name: 
   for (const file of readdirSync(packageDir)) await copyFile(join(packageDir, file), join(target, file));
 }
 
+/** Installs a copy of a package as if an older converter had made it (no graph revision in its manifest). */
+export async function installOutdatedCopy(packageDir: string, dataDir: string, name: string, displayName: string): Promise<void> {
+  await installPackage(packageDir, dataDir, name);
+  const path = join(dataDir, 'models', name, 'manifest.json');
+  const manifest = JSON.parse(await readFile(path, 'utf8')) as { id: string; displayName: string; graph: { revision?: number } };
+  delete manifest.graph.revision;
+  await writeFile(path, JSON.stringify({ ...manifest, id: name, displayName }, null, 2));
+}
+
 export async function readManifestId(packageDir: string): Promise<string> {
   const manifest = JSON.parse(await readFile(join(packageDir, 'manifest.json'), 'utf8')) as { id?: unknown };
   if (typeof manifest.id !== 'string') throw new Error(`${packageDir}: manifest.json has no id`);
