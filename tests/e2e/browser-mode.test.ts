@@ -57,7 +57,7 @@ describe('Hymba Desk in the browser (hymba serve, real engine)', { skip }, () =>
     dataDir = await mkdtemp(join(tmpdir(), 'hymba-desk-e2e-data-'));
     await installPackage(fixtures.basePackageDir, dataDir, 'e2e-base');
     await installPackage(fixtures.instructPackageDir, dataDir, 'e2e-instruct');
-    await installOutdatedCopy(fixtures.instructPackageDir, dataDir, 'e2e-old', 'E2E Instruct (older graph)');
+    await installOutdatedCopy(fixtures.instructPackageDir, fixtures.checkpointDir, dataDir, 'e2e-old', 'E2E Instruct (older graph)');
     server = await startServer({ dataDir });
     session = await openBrowser(server.url);
   });
@@ -221,8 +221,19 @@ describe('Hymba Desk in the browser (hymba serve, real engine)', { skip }, () =>
     await screenshot(page, 'models-details');
     await modelRow(page, 'e2e-old').getByTestId('details-button').click();
     await page.getByLabel('Details of E2E Instruct (older graph)').waitFor();
-    assert.match(await page.getByTestId('outdated-graph').innerText(), /older Hymba Desk \(graph revision 2 of \d+\).*Import its Hugging Face folder again/);
+    assert.match(await page.getByTestId('outdated-graph').innerText(), /older Hymba Desk \(graph revision 2 of \d+\).*Convert its Hugging Face folder again/);
     await screenshot(page, 'models-details-outdated');
+    // Convert again: the same folder imported as a new model with the current graph.
+    const rowsBefore = await page.getByTestId('model-row').count();
+    await page.getByTestId('convert-again').click();
+    await page.locator('[data-testid="import-progress"][data-phase="done"]').waitFor({ timeout: 120_000 });
+    await page.waitForFunction((count) => document.querySelectorAll('[data-testid="model-row"]').length === count + 1, rowsBefore);
+    const newRow = page.locator('[data-testid="model-row"]:not([data-model-id="e2e-old"])', { hasText: 'E2E Instruct (older graph)' });
+    assert.equal(await newRow.count(), 1);
+    const newId = await newRow.getAttribute('data-model-id');
+    await newRow.getByTestId('details-button').click();
+    await page.locator(`[data-testid="model-details"][data-model-id="${newId}"]`).waitFor();
+    assert.equal(await page.getByTestId('outdated-graph').count(), 0, 'the converted copy has the current graph');
   });
 
   e2e('importing a checkpoint folder shows progress and ends with the model listed', async () => {

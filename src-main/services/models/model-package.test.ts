@@ -45,7 +45,7 @@ test('packages from older converters say which revision they are and what it cos
   const two = await readModelPackage(revision2, 'installed');
   const one = await readModelPackage(revision1, 'installed');
   assert.ok(two.ok && one.ok);
-  assert.match(two.value.outdatedGraph ?? '', new RegExp(`graph revision 2 of ${GRAPH_REVISION}\\): it runs slower on a GPU\\. Import its Hugging Face folder again`));
+  assert.match(two.value.outdatedGraph ?? '', new RegExp(`graph revision 2 of ${GRAPH_REVISION}\\): it runs slower on a GPU\\. Convert its Hugging Face folder again`));
   assert.match(one.value.outdatedGraph ?? '', /graph revision 1 of .*caches return to the CPU after every token/);
 });
 

@@ -79,5 +79,5 @@ function outdatedGraph(graph: unknown): { outdatedGraph?: string } {
   const revision = typeof fields.revision === 'number' ? fields.revision : fields.slidingCacheTrimmed === true ? 2 : 1;
   if (revision >= GRAPH_REVISION) return {};
   const cost = revision === 1 ? 'on a GPU its caches return to the CPU after every token and prompts run one position at a time' : 'it runs slower on a GPU';
-  return { outdatedGraph: `Converted by an older Hymba Desk (graph revision ${revision} of ${GRAPH_REVISION}): ${cost}. Import its Hugging Face folder again to update it; the weights come out the same.` };
+  return { outdatedGraph: `Converted by an older Hymba Desk (graph revision ${revision} of ${GRAPH_REVISION}): ${cost}. Convert its Hugging Face folder again to update it: the weights come out the same.` };
 }

@@ -1,12 +1,14 @@
 /** Details of one model: architecture facts and the per-layer cache map. */
 import { useApp } from '../../store/app-store.ts';
-import { showModelDetails } from '../../store/models-actions.ts';
+import { showModelDetails, startImport } from '../../store/models-actions.ts';
+import { isImportRunning } from '../../store/models-slice.ts';
 import { formatBytes, formatCount, formatParameters } from '../common/format.ts';
 import { CloseIcon } from '../common/icons.tsx';
 import { CacheMap } from './cache-map.tsx';
 
 export function ModelDetailsPanel() {
   const details = useApp((s) => s.models.details);
+  const importRunning = useApp((s) => isImportRunning(s.models));
   if (!details) {
     return (
       <section className="card details-panel" aria-busy="true">
@@ -17,6 +19,8 @@ export function ModelDetailsPanel() {
   const owners = details.layers.filter((l) => l.kv === 'owner');
   const globals = details.layers.filter((l) => l.attention === 'global' && l.kv === 'owner').length;
   const stateBytes = details.layers.reduce((sum, l) => sum + l.stateBytes, 0);
+  // Built-in models come from the project's own checkpoints, which a user does not have.
+  const reconvertFrom = details.source === 'installed' ? details.sourceCheckpoint : undefined;
   const facts: [string, string][] = [
     ['Kind', details.kind === 'instruct' ? 'Instruct (chat template)' : 'Base (plain completion)'],
     ['Parameters', formatParameters(details.parameters)],
@@ -31,7 +35,7 @@ export function ModelDetailsPanel() {
     ['Fixed state', formatBytes(stateBytes)],
   ];
   return (
-    <section className="card details-panel" data-testid="model-details" aria-label={`Details of ${details.displayName}`}>
+    <section className="card details-panel" data-testid="model-details" data-model-id={details.id} aria-label={`Details of ${details.displayName}`}>
       <header className="details-header">
         <h2>{details.displayName}</h2>
         <button type="button" className="icon-button" aria-label="Close details" onClick={() => void showModelDetails(null)}>
@@ -47,14 +51,26 @@ export function ModelDetailsPanel() {
         ))}
       </dl>
       {details.outdatedGraph ? (
-        <div className="notice warning" data-testid="outdated-graph">
-          {details.outdatedGraph}
+        <div className="notice warning outdated-graph" data-testid="outdated-graph">
+          <span>{details.outdatedGraph}</span>
+          {reconvertFrom ? (
+            <button
+              type="button"
+              className="button small"
+              data-testid="convert-again"
+              disabled={importRunning}
+              title={`Import ${reconvertFrom} again as a new model`}
+              onClick={() => void startImport({ sourceDir: reconvertFrom, displayName: details.displayName, weightFormat: details.weightFormat })}
+            >
+              Convert again
+            </button>
+          ) : null}
         </div>
       ) : null}
       <h3>Cache map</h3>
       <CacheMap layers={details.layers} metaTokens={details.metaTokens} slidingWindow={details.slidingWindow} />
       <p className="faint small-note mono">{details.packageDir}</p>
-      {details.source === 'installed' && details.sourceCheckpoint ? <p className="faint small-note mono">converted from {details.sourceCheckpoint}</p> : null}
+      {reconvertFrom ? <p className="faint small-note mono">converted from {reconvertFrom}</p> : null}
     </section>
   );
 }

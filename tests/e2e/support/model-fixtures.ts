@@ -114,13 +114,16 @@ export async function installPackage(packageDir: string, dataDir: string, name: 
   for (const file of readdirSync(packageDir)) await copyFile(join(packageDir, file), join(target, file));
 }
 
-/** Installs a copy of a package as if an older converter had made it (no graph revision in its manifest). */
-export async function installOutdatedCopy(packageDir: string, dataDir: string, name: string, displayName: string): Promise<void> {
+/**
+ * Installs a copy of a package as if an older converter had made it (no graph revision in its manifest), converted
+ * from `checkpointDir`.
+ */
+export async function installOutdatedCopy(packageDir: string, checkpointDir: string, dataDir: string, name: string, displayName: string): Promise<void> {
   await installPackage(packageDir, dataDir, name);
   const path = join(dataDir, 'models', name, 'manifest.json');
-  const manifest = JSON.parse(await readFile(path, 'utf8')) as { id: string; displayName: string; graph: { revision?: number } };
+  const manifest = JSON.parse(await readFile(path, 'utf8')) as { source: { dir: string }; graph: { revision?: number } };
   delete manifest.graph.revision;
-  await writeFile(path, JSON.stringify({ ...manifest, id: name, displayName }, null, 2));
+  await writeFile(path, JSON.stringify({ ...manifest, id: name, displayName, source: { ...manifest.source, dir: checkpointDir } }, null, 2));
 }
 
 export async function readManifestId(packageDir: string): Promise<string> {
