@@ -22,7 +22,8 @@
 #      `engine` variant, synthetic caches at 512 and 8192), rotating which goes first, then
 #      bench/gpu/rounds-summary.ts (medians and the per-round spread of the ratio). GRAPH_B=<carried folder>
 #      adds a third process per round: the same package with that folder's files (e.g. an older model.onnx;
-#      the weights are the workspace's) laid over it, labelled graph-b, and a graph-b vs engine summary.
+#      the weights are the workspace's) laid over it, labelled graph-b, and a graph-b vs engine summary; NO_TORCH=1
+#      leaves the reference out (an A/B of two graphs only).
 # Every step copies what it wrote to $OUT at once (a call stopped at its limit still returns it).
 set -uo pipefail
 started=$(date +%s)
@@ -85,7 +86,8 @@ if [[ -n "${ROUNDS:-}" ]]; then
     timeout 120 node --import tsx bench/gpu/webgpu-options-probe.ts "$2" --variant engine ${3:+--label "$3"} \
       --prompt 512 --steps 32 --contexts 512,8192 2>/dev/null | grep '^{' | sed "s/^{/{\"round\":$1,/" | tee -a "$results/rounds.jsonl"
   }
-  steps=(torch_round engine_a)
+  steps=(engine_a)
+  [[ -n "${NO_TORCH:-}" ]] || steps=(torch_round engine_a)
   engine_a() { engine_round "$1" "$work/packages/hymba-1.5b-int4"; }
   if [[ -n "${GRAPH_B:-}" ]]; then
     rm -rf "$work/packages/graph-b" && cp -al "$work/packages/hymba-1.5b-int4" "$work/packages/graph-b"
@@ -94,7 +96,7 @@ if [[ -n "${ROUNDS:-}" ]]; then
     steps+=(engine_b)
   fi
   for round in $(seq 1 "$ROUNDS"); do
-    (( $(left) > 35 * ${#steps[@]} )) || break
+    (( $(left) > 30 * ${#steps[@]} )) || break
     for k in "${!steps[@]}"; do "${steps[$(( (k + round - 1) % ${#steps[@]} ))]}" "$round"; done
     cp "$results/rounds.jsonl" "$OUT/"
   done

@@ -14,9 +14,10 @@ export const MANIFEST_FORMAT_VERSION = 1;
  * Every revision runs; an older one is slower on a GPU:
  *   1  sliding caches trimmed by the runtime, so on a GPU caches come back to the host after every token;
  *   2  sliding caches trimmed in the graph (`slidingCacheTrimmed`), prompt chunks in closed form (`ssm_parallel`);
- *   3  RoPE as one RotaryEmbedding kernel per rotated tensor.
+ *   3  RoPE as one RotaryEmbedding kernel per rotated tensor;
+ *   4  the causal conv's taps as one Gather, Mul and ReduceSum (tap indices built once per call).
  */
-export const GRAPH_REVISION = 3;
+export const GRAPH_REVISION = 4;
 
 export interface SourceFileInfo {
   readonly name: string;

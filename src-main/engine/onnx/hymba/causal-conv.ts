@@ -12,9 +12,12 @@ import { layerWeight, type BuildContext } from './context.ts';
  * x [1,T,C] ─ Transpose [1,C,T] ─┐
  * past_conv [1,C,k] ─ float32 ───┴─ Concat(axis 2) = window [1,C,k+T]
  *   present_conv = window[:, :, −k:]
- *   y = b + Σ_j w[:, j] ⊙ window[:, :, 1+j : 1+j+T]     [1,C,T]   (j = k−1 multiplies the newest input)
+ *   y = b + Σ_j w[:, j] ⊙ window[:, :, 1+j+t]     [1,C,T]   (j = k−1 multiplies the newest input)
+ *     = ReduceSum_j( Gather(window, I)[1,C,T,k] ⊙ w[C,1,k] ),   I[t, j] = 1 + t + j   (built once per call)
  *   SiLU ─ Transpose [1,T,C]
- * Taps are stored as [k, C, 1] so each is a broadcastable column; plain ops beat grouped Conv here.
+ * Four kernels for the taps whatever k (Gather, Mul, ReduceSum, bias Add) instead of a Slice, Mul and Add per tap.
+ * The taps are stored as [k, C, 1] (packages before this layout's graph read the same bytes); the Transpose to
+ * [C, 1, k] is constant and folded when the session loads. Plain ops beat a grouped Conv here.
  */
 export function causalConv(ctx: BuildContext, cache: CacheIo, scope: Scope, layer: number, x: string): string {
   const { dInner: C, dConv: k, convBias } = ctx.config.mamba;
@@ -24,18 +27,20 @@ export function causalConv(ctx: BuildContext, cache: CacheIo, scope: Scope, laye
   const channels = scope.op('channels_first', 'Transpose', [x], { perm: [0, 2, 1] });
   const past = cache.fromCache(scope.at('past'), pastName('conv', layer));
   const window = scope.op('window', 'Concat', [past, channels], { axis: 2 });
-  const big = Number.MAX_SAFE_INTEGER;
-  const axis = scope.int64([2]);
-  const state = scope.op('state', 'Slice', [window, scope.int64([-k]), scope.int64([big]), axis]);
+  const state = scope.op('state', 'Slice', [window, scope.int64([-k]), scope.int64([Number.MAX_SAFE_INTEGER]), scope.int64([2])]);
   cache.setPresent(presentName('conv', layer), cache.toCache(scope.at('present'), state));
-  let sum = convBias ? scope.op('bias', 'Reshape', [weights.tensor(layerWeight(layer, 'mamba.conv1d.bias'), [C]), scope.int64([C, 1])]) : null;
-  for (let j = 0; j < k; j++) {
-    const end = j === k - 1 ? big : j - (k - 1);
-    const shifted = scope.op(`tap${j}_input`, 'Slice', [window, scope.int64([1 + j]), scope.int64([end]), axis]);
-    const tap = scope.op(`tap${j}_weight`, 'Gather', [taps, scope.int64(j)], { axis: 0 });
-    const term = scope.op(`tap${j}`, 'Mul', [shifted, tap]);
-    sum = sum ? scope.op(`tap${j}_sum`, 'Add', [sum, term]) : term;
-  }
-  const act = scope.op('silu', 'Mul', [sum!, scope.op('sigmoid', 'Sigmoid', [sum!])]);
+  const indices = ctx.once('conv tap indices', () => tapIndices(ctx, scope.at('tap_indices'), k));
+  const unfolded = scope.op('unfolded', 'Gather', [window, indices], { axis: 2 });
+  const perChannel = scope.op('taps_per_channel', 'Transpose', [taps], { perm: [1, 2, 0] });
+  const sum = scope.op('taps', 'ReduceSum', [scope.op('weighted', 'Mul', [unfolded, perChannel]), scope.int64([3])], { keepdims: 0 });
+  const biased = convBias ? scope.op('bias', 'Add', [sum, scope.op('bias_column', 'Reshape', [weights.tensor(layerWeight(layer, 'mamba.conv1d.bias'), [C]), scope.int64([C, 1])])]) : sum;
+  const act = scope.op('silu', 'Mul', [biased, scope.op('sigmoid', 'Sigmoid', [biased])]);
   return scope.op('channels_last', 'Transpose', [act], { perm: [0, 2, 1] });
+}
+
+/** I [T, k] = 1 + t + j: the window positions each output position t reads, tap j. */
+function tapIndices(ctx: BuildContext, scope: Scope, k: number): string {
+  const steps = scope.op('steps', 'Range', [scope.int64(0), scope.op('length', 'Squeeze', [ctx.call.length, scope.int64([0])]), scope.int64(1)]);
+  const column = scope.op('steps_column', 'Unsqueeze', [steps, scope.int64([1])]);
+  return scope.op('indices', 'Add', [column, scope.int64(Array.from({ length: k }, (_, j) => 1 + j))]);
 }

@@ -32,3 +32,16 @@ test('RoPE is one RotaryEmbedding kernel per rotated tensor: q in every layer, k
   assert.ok(rotary.every((n) => n.domain === 'com.microsoft'));
   assert.deepEqual(nodes.filter((n) => n.opType === 'Neg' && /\/attn\//.test(n.name ?? '')).map((n) => n.name), [], 'no rotate-half built from plain ops');
 });
+
+test('the conv taps are one Gather, Mul and ReduceSum a layer, reading tap indices built once per call', () => {
+  const config = parseHymbaConfig(CONFIG);
+  if (!config.ok) throw new Error(config.error.message);
+  const neverRead = (): Promise<Float32Array> => Promise.reject(new Error('structure only'));
+  const nodes = buildHymbaGraph(config.value, neverRead, { format: 'int4', int4AccuracyLevel: 4, cacheType: 'float16' }).toGraphProto().node!;
+  const conv = nodes.filter((n) => /^\/model\/layers\.\d+\/conv\//.test(n.name ?? ''));
+  const count = (op: string) => conv.filter((n) => n.opType === op).length;
+  const layers = config.value.layers.length;
+  assert.equal(count('Slice'), layers, 'one Slice a layer: the conv state kept for the next call');
+  assert.equal(count('ReduceSum'), layers);
+  assert.deepEqual(conv.filter((n) => /tap_indices\/indices\//.test(n.name ?? '')).map((n) => n.name), ['/model/layers.0/conv/tap_indices/indices/Add']);
+});
