@@ -16,7 +16,7 @@ import { layerWeight, type BuildContext } from './context.ts';
  *     = ReduceSum_j( Gather(window, I)[1,C,T,k] ⊙ w[C,1,k] ),   I[t, j] = 1 + t + j   (built once per call)
  *   SiLU ─ Transpose [1,T,C]
  * Four kernels for the taps whatever k (Gather, Mul, ReduceSum, bias Add) instead of a Slice, Mul and Add per tap.
- * The taps are stored as [k, C, 1] (packages before this layout's graph read the same bytes); the Transpose to
+ * The taps stay stored as [k, C, 1], the layout of earlier graphs, so weight files do not change; the Transpose to
  * [C, 1, k] is constant and folded when the session loads. Plain ops beat a grouped Conv here.
  */
 export function causalConv(ctx: BuildContext, cache: CacheIo, scope: Scope, layer: number, x: string): string {
