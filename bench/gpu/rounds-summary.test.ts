@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { lineName, median, roundsMarkdown, summarizeRounds, type RoundLine } from './rounds-summary.ts';
+import { median } from '../src/stats.ts';
+import { lineName, roundsMarkdown, summarizeRounds, type RoundLine } from './rounds-summary.ts';
 
 test('median of odd and even counts', () => {
   assert.equal(median([3, 1, 2]), 2);

@@ -9,6 +9,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
+import { median } from '../src/stats.ts';
 
 /** One line of rounds.jsonl: the torch script's JSON or the probe's, with the round number added. */
 export type RoundLine =
@@ -31,13 +32,6 @@ export interface RoundsSummary {
   readonly rows: readonly RoundRow[];
   /** Per context: medians over the rounds that measured both, and the spread of the per-round ratio. */
   readonly contexts: readonly { readonly context: number; readonly rounds: number; readonly baselineMedian: number; readonly candidateMedian: number; readonly ratioOfMedians: number; readonly ratioMin: number; readonly ratioMax: number }[];
-}
-
-export function median(values: readonly number[]): number {
-  if (values.length === 0) return Number.NaN;
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
 /** tok/s by context of one line: the reference's decode rows, the probe's synthetic-cache rows (like the reference's). */

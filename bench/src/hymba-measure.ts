@@ -9,6 +9,7 @@ import { cacheBytesAt } from '../../src-main/engine/runtime/cache-layout.ts';
 import { generate } from '../../src-main/engine/runtime/generation-loop.ts';
 import type { HybridCache } from '../../src-main/engine/runtime/hybrid-cache.ts';
 import type { InstrumentedModel } from './hymba-session.ts';
+import { median } from './stats.ts';
 import { syntheticCacheAfter } from './synthetic-cache.ts';
 import { promptIds } from './hymba-session.ts';
 
@@ -52,11 +53,6 @@ export interface TtftResult {
   readonly loopDecodeTokensPerSec: number;
   readonly generatedTokens: number;
 }
-
-const median = (values: readonly number[]): number => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] ?? 0;
-};
 
 export async function measurePrefill(model: InstrumentedModel, tokens: number, repeats: number): Promise<PrefillResult> {
   const times: number[] = [];
