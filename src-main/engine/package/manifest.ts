@@ -19,6 +19,13 @@ export const MANIFEST_FORMAT_VERSION = 1;
  */
 export const GRAPH_REVISION = 4;
 
+/** The graph revision of a manifest's `graph` (any JSON): its `revision`, else what its flags show (2 or 1). */
+export function graphRevisionOf(graph: unknown): number {
+  const fields = typeof graph === 'object' && graph !== null ? (graph as { revision?: unknown; slidingCacheTrimmed?: unknown }) : {};
+  if (typeof fields.revision === 'number') return fields.revision;
+  return fields.slidingCacheTrimmed === true ? 2 : 1;
+}
+
 export interface SourceFileInfo {
   readonly name: string;
   readonly bytes: number;

@@ -8,7 +8,7 @@ import type { ModelDetails, ModelSource } from '../../contract/api-types.ts';
 import type { CacheDtype, ModelKind, WeightFormat } from '../../contract/domain.ts';
 import { appError, err, ok, type Result } from '../../contract/errors.ts';
 import { parseHymbaConfig } from '../../engine/config/hymba-config.ts';
-import { GRAPH_REVISION } from '../../engine/package/manifest.ts';
+import { GRAPH_REVISION, graphRevisionOf } from '../../engine/package/manifest.ts';
 import { cacheLayout } from '../../engine/runtime/cache-layout.ts';
 
 const WEIGHT_BYTES: Record<WeightFormat, number> = { fp32: 4, fp16: 2, int4: 0.5 };
@@ -75,8 +75,7 @@ export async function readModelPackage(dir: string, source: ModelSource): Promis
  * (manifest.ts, GRAPH_REVISION). Converting the same folder again gives the same weights and the current graph.
  */
 function outdatedGraph(graph: unknown): { outdatedGraph?: string } {
-  const fields = typeof graph === 'object' && graph !== null ? (graph as { revision?: unknown; slidingCacheTrimmed?: unknown }) : {};
-  const revision = typeof fields.revision === 'number' ? fields.revision : fields.slidingCacheTrimmed === true ? 2 : 1;
+  const revision = graphRevisionOf(graph);
   if (revision >= GRAPH_REVISION) return {};
   const cost = revision === 1 ? 'on a GPU its caches return to the CPU after every token and prompts run one position at a time' : 'it runs slower on a GPU';
   return { outdatedGraph: `Converted by an older Hymba Desk (graph revision ${revision} of ${GRAPH_REVISION}): ${cost}. Convert its Hugging Face folder again to update it: the weights come out the same.` };
